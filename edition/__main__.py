@@ -1,0 +1,5 @@
+"""``python -m edition``."""
+
+from .cli import main
+
+main()

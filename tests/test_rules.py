@@ -1,0 +1,116 @@
+"""Each validation rule fires on its broken fixture, at the lines the fixture marks, and nowhere else."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES
+from edition.check.rules import RULES
+
+RULE_FIXTURES = sorted((FIXTURES / "rules").glob("*.xml"))
+_EXPECT = re.compile(r"<!-- expect: ([\w-]+) -->")
+
+
+def expected(path: Path) -> list[tuple[str, int]]:
+    found = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        found += [(rule, number) for rule in _EXPECT.findall(line)]
+    return sorted(found)
+
+
+def diagnostics_of(run, *paths) -> list[dict]:
+    result = run("validate", "--format", "json", *paths)
+    return json.loads(result.stdout)["diagnostics"]
+
+
+@pytest.mark.parametrize("fixture", RULE_FIXTURES, ids=lambda p: p.stem)
+def test_rule_fires_on_its_fixture_and_only_there(run, fixture):
+    assert fixture.stem in RULES, f"{fixture.name} is named after no rule"
+    found = sorted({(d["rule"], d["line"]) for d in diagnostics_of(run, fixture)})
+    assert found == sorted(set(expected(fixture)))
+    assert all(d["column"] > 0 for d in diagnostics_of(run, fixture))
+
+
+def test_every_document_rule_has_a_fixture_or_a_loader_test():
+    covered_elsewhere = {
+        "xml-malformed", "xml-encoding", "xml-empty", "xml-entity", "xml-too-large", "file-unreadable",
+        "schema", "schema-missing", "manifest-missing-text",
+    }
+    with_fixture = {p.stem for p in RULE_FIXTURES}
+    assert set(RULES) - with_fixture - covered_elsewhere == set()
+
+
+def test_rule_severities_match_the_catalogue(run):
+    for fixture in RULE_FIXTURES:
+        for diagnostic in diagnostics_of(run, fixture):
+            assert diagnostic["severity"] == RULES[diagnostic["rule"]].severity.value
+
+
+def test_mini_edition_is_clean(run, mini_edition):
+    result = run("validate", "--strict", mini_edition)
+    assert result.exit_code == 0, result.stderr
+    assert "0 errors, 0 warnings in 4 files" in result.stderr
+
+
+def test_schema_catches_misspelt_element_and_attribute(run, mini_edition):
+    text = mini_edition / "texts" / "one.xml"
+    source = text.read_text(encoding="utf-8")
+    source = source.replace('<persName ref="#lenin">Lenin</persName>', '<persname ref="#lenin">Lenin</persname>')
+    source = source.replace('<p xml:id="one-p2">', '<p xml:id="one-p2" rendd="x">')
+    text.write_text(source, encoding="utf-8")
+    found = diagnostics_of(run, text)
+    schema = [d for d in found if d["rule"] == "schema"]
+    lines = {d["line"] for d in schema}
+    assert 18 in lines and 20 in lines, schema
+    messages = " ".join(d["message"] for d in schema)
+    assert "did you mean <persName>?" in messages
+    assert "@rendd" in messages
+
+
+def test_schema_refuses_tei_elements_the_edition_does_not_use(run, mini_edition):
+    text = mini_edition / "texts" / "one.xml"
+    source = text.read_text(encoding="utf-8").replace("Lenin</persName> spoke", "Lenin</persName> <cb/>spoke")
+    text.write_text(source, encoding="utf-8")
+    assert any(d["rule"] == "schema" and d["line"] == 18 for d in diagnostics_of(run, text))
+
+
+def test_schema_outside_the_edition_is_refused(run, mini_edition):
+    text = mini_edition / "texts" / "one.xml"
+    source = text.read_text(encoding="utf-8").replace("../schema/edition.rng", "../../../../etc/x.rng")
+    text.write_text(source, encoding="utf-8")
+    assert [d["rule"] for d in diagnostics_of(run, text)] == ["schema-missing"]
+
+
+def test_duplicate_id_across_files_is_reported_at_the_second(run, mini_edition):
+    two = mini_edition / "texts" / "two.xml"
+    two.write_text(two.read_text(encoding="utf-8").replace('xml:id="two-p1"', 'xml:id="one-p1"'), encoding="utf-8")
+    found = [d for d in diagnostics_of(run, mini_edition) if d["rule"] == "id-duplicate"]
+    assert len(found) == 1 and found[0]["path"].endswith("two.xml")
+    assert "one.xml:" in found[0]["message"]
+
+
+def test_pointer_into_another_file_resolves(run, mini_edition):
+    one = mini_edition / "texts" / "one.xml"
+    one.write_text(one.read_text(encoding="utf-8").replace('target="#two-p1"', 'target="two.xml#two-p1"'), encoding="utf-8")
+    assert diagnostics_of(run, mini_edition) == []
+    one.write_text(one.read_text(encoding="utf-8").replace('two.xml#two-p1', 'two.xml#two-p9'), encoding="utf-8")
+    assert [d["rule"] for d in diagnostics_of(run, mini_edition)] == ["ref-unresolved"]
+
+
+def test_text_left_out_of_the_manifest_is_reported(run, mini_edition):
+    shutil.copy(mini_edition / "texts" / "two.xml", mini_edition / "texts" / "three.xml")
+    three = mini_edition / "texts" / "three.xml"
+    three.write_text(three.read_text(encoding="utf-8").replace('"two', '"three').replace("#two", "#three"), encoding="utf-8")
+    rules = [d["rule"] for d in diagnostics_of(run, mini_edition)]
+    assert "manifest-missing-text" in rules
+
+
+def test_file_inside_an_edition_resolves_against_the_whole_edition(run, mini_edition):
+    result = run("validate", mini_edition / "texts" / "one.xml")
+    assert result.exit_code == 0, result.stderr
+    assert "in 1 file" in result.stderr
