@@ -10,6 +10,7 @@ import click
 
 from . import __version__
 from .check import check_edition
+from .config import BuildConfig
 from .errors import EditionError
 from .load import load_edition
 from .report import EXIT_INTERNAL, EXIT_USAGE, finish
@@ -59,6 +60,45 @@ def validate(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) ->
     diagnostics += check_edition(edition)
     file_count = len(edition.focus) if edition.focus is not None else edition.file_count
     sys.exit(finish(diagnostics, file_count, strict=strict, output=output, quiet=quiet))
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "formats", type=click.Choice(["pdf", "epub", "all"]), default="all", show_default=True,
+              help="Which book to build.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for the books.")
+@click.option("--force", is_flag=True, help="Build even when the documents have errors.")
+@strict_option
+@quiet_option
+def build(path: Path | None, formats: str, out_dir: Path, force: bool, strict: bool, quiet: bool) -> None:
+    """Validate, then build the edition as PDF and/or EPUB into --out.
+
+    The book is written to a temporary file and moved into place, so a failed build leaves the
+    last good book where it was. Builds stop on document errors unless --force is given.
+    """
+    from .build import run_build
+
+    config = BuildConfig(
+        sources=tuple(_paths((path,) if path else ())),
+        out_dir=out_dir,
+        formats=("pdf", "epub") if formats == "all" else (formats,),
+        strict=strict,
+        quiet=quiet,
+        force=force,
+    )
+    sys.exit(run_build(config))
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["json", "text"]), default="text", show_default=True)
+@click.option("--no-pages", is_flag=True, help="Skip the layout: locators without page numbers (fast).")
+def index(path: Path | None, output: str, no_pages: bool) -> None:
+    """Print the index data (entries, forms, locators with pages) for editors to review."""
+    from .build import print_index
+
+    sys.exit(print_index(_paths((path,) if path else ()), output, pages=not no_pages))
 
 
 def main(argv: list[str] | None = None) -> None:

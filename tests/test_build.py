@@ -1,0 +1,100 @@
+"""Building: the sandbox, atomic writes, stopping on errors, generic rendering, the index command."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+from weasyprint.urls import FatalURLFetchingError
+
+from conftest import FIXTURES, TEI
+from edition.write.pdf import PROJECT, Sandbox
+
+
+def test_sandbox_refuses_the_network_and_files_outside(tmp_path):
+    fetcher = Sandbox([PROJECT, tmp_path])
+    for url in ("http://example.org/x.css", "https://example.org/font.ttf", "ftp://example.org/a",
+                "file:///etc/passwd", (PROJECT.parent / "elsewhere.css").as_uri()):
+        with pytest.raises(FatalURLFetchingError):
+            fetcher.fetch(url)
+    inside = tmp_path / "ok.css"
+    inside.write_text("p {}")
+    assert fetcher.fetch(inside.as_uri()) is not None
+    assert fetcher.fetch("data:text/css,p{}") is not None
+
+
+def test_mini_edition_builds_both_books(mini_build):
+    assert mini_build.outputs["pdf"].stat().st_size > 10_000
+    assert mini_build.outputs["epub"].stat().st_size > 10_000
+    assert mini_build.outputs["pdf"].read_bytes().startswith(b"%PDF-")
+    assert not [d for d in mini_build.diagnostics if d.severity.value == "error"]
+
+
+def test_failed_build_keeps_the_last_good_pdf(run, tmp_path):
+    source = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", source)
+    (source / "schema").mkdir()
+    shutil.copy(TEI / "schema" / "edition.rng", source / "schema" / "edition.rng")
+    out = tmp_path / "out"
+    assert run("build", source, "--format", "pdf", "--out", out, "-q").exit_code == 0
+    good = (out / "mini-edition.pdf").read_bytes()
+    text = source / "texts" / "one.xml"
+    text.write_text(text.read_text(encoding="utf-8").replace("</p>", "", 1), encoding="utf-8")
+    result = run("build", source, "--format", "pdf", "--out", out)
+    assert result.exit_code == 1
+    assert "[xml-malformed]" in result.stderr and "untouched" in result.stderr
+    assert (out / "mini-edition.pdf").read_bytes() == good
+    assert not list(out.glob("*.partial"))
+
+
+def test_build_refuses_a_stylesheet_url_with_a_clear_message(tmp_path, monkeypatch):
+    from edition import build as build_module
+    from edition.build import build_edition
+    from edition.config import BuildConfig
+    from edition.errors import EditionError
+    from edition.write import pdf as pdf_module
+
+    styles = tmp_path / "styles"
+    styles.mkdir()
+    (styles / "print.css").write_text('@import url("http://example.org/evil.css"); p { color: black }')
+    monkeypatch.setattr(pdf_module, "STYLES", styles)
+    source = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", source)
+    shutil.copytree(TEI / "schema", source / "schema")
+    with pytest.raises(EditionError, match="never uses the network"):
+        build_edition(BuildConfig(sources=(source,), out_dir=tmp_path / "out", formats=("pdf",), quiet=True))
+    assert not (tmp_path / "out" / "mini-edition.pdf").exists()
+
+
+def test_unknown_elements_render_generically_with_one_warning_each(tmp_path):
+    from edition.build import build_edition
+    from edition.config import BuildConfig
+
+    source = tmp_path / "odd.xml"
+    source.write_text(
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:x="urn:x"><teiHeader><fileDesc><titleStmt><title>Odd</title>'
+        "</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>"
+        "</teiHeader><text><body><p>One <castItem>cast</castItem> and <castItem>again</castItem>"
+        " <x:thing>foreign</x:thing>.</p><sp><speaker>A</speaker><p>Hello.</p></sp></body></text></TEI>",
+        encoding="utf-8",
+    )
+    result = build_edition(BuildConfig(sources=(source,), out_dir=tmp_path / "out", formats=("pdf", "epub"),
+                                       quiet=True, force=True))
+    generic = [d for d in result.diagnostics if d.rule == "render-generic"]
+    names = sorted(d.message.split(">")[0].lstrip("<") for d in generic)
+    assert names.count("castItem") == 1 and any("urn:x" in n for n in names)
+    from conftest import epubcheck_messages, pdf_pages_text
+
+    assert "cast" in " ".join(pdf_pages_text(result.outputs["pdf"]))
+    assert epubcheck_messages(result.outputs["epub"]) == []
+
+
+def test_index_command_prints_entries_forms_and_locators(run, mini_edition):
+    result = run("index", mini_edition, "--format", "json")
+    data = json.loads(result.stdout)
+    lenin = next(e for e in data["index-names"]["entries"] if e["id"] == "lenin")
+    assert lenin["forms"] == ["Lenin"] and lenin["pages"] == ["3"]
+    assert lenin["locators"][0]["page"] == "3"
+    text = run("index", mini_edition, "--no-pages").stdout
+    assert "Lenin, Vladimir (1870–1924)" in text and "[forms: Lenin]" in text

@@ -1,0 +1,155 @@
+"""The EPUB: EPUBCheck-clean, notes that pop up, a linked index, the print edition's pages, reproducible."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+
+import pytest
+from lxml import etree
+
+from conftest import SHARED, build_once, epubcheck_messages, shared_path
+
+NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops",
+      "opf": "http://www.idpf.org/2007/opf"}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+class Epub:
+    def __init__(self, path):
+        self.zip = zipfile.ZipFile(path)
+        self.docs = {n.split("/", 1)[1]: etree.fromstring(self.zip.read(n)) for n in self.zip.namelist()
+                     if n.endswith(".xhtml")}
+        self.opf = etree.fromstring(self.zip.read("EPUB/content.opf"))
+
+    def element(self, href: str, base: str):
+        name, _, ident = href.partition("#")
+        doc = self.docs[name or base]
+        return doc.xpath(f'//*[@id="{ident}"]')[0] if ident else doc
+
+
+@pytest.fixture(scope="module")
+def book(serge_build):
+    return Epub(serge_build.outputs["epub"])
+
+
+def test_epubcheck_reports_nothing(serge_build):
+    assert epubcheck_messages(serge_build.outputs["epub"]) == []
+
+
+def test_two_builds_are_byte_identical(serge_build, tmp_path):
+    from edition.write.epub import EpubWriter
+
+    again = tmp_path / "again.epub"
+    EpubWriter(serge_build.book, serge_build.indexes, serge_build.layout).write(again)
+    assert again.read_bytes() == serge_build.outputs["epub"].read_bytes()
+
+
+def test_page_list_matches_the_pdf_body_pages(book, serge_build):
+    from pypdf import PdfReader
+
+    nav = book.docs["nav.xhtml"]
+    entries = nav.xpath('//x:nav[@epub:type="page-list"]//x:a', namespaces=NS)
+    labels = PdfReader(str(serge_build.outputs["pdf"])).page_labels
+    body = labels[serge_build.layout.body_offset:serge_build.layout.body_offset + serge_build.layout.body_pages]
+    assert [a.text for a in entries] == body
+    for anchor in entries:
+        marker = book.element(anchor.get("href"), "nav.xhtml")
+        assert marker.get(EPUB_TYPE) == "pagebreak" and marker.get("aria-label") == anchor.text
+    source = book.opf.xpath('//opf:meta[@property="pageBreakSource"]', namespaces=NS)
+    assert source and source[0].text
+
+
+def test_page_markers_stand_where_the_printed_page_begins(book, serge_build):
+    """The words after each marker are the first words of that page in the PDF."""
+    from conftest import pdf_pages_text
+
+    pages = pdf_pages_text(serge_build.outputs["pdf"])
+    offset = serge_build.layout.body_offset
+    hits = total = 0
+    for name, doc in book.docs.items():
+        for marker in doc.xpath('//x:span[@epub:type="pagebreak"]', namespaces=NS):
+            following = " ".join("".join(marker.xpath("following::text()[position() < 40]")).split())[:40]
+            page = pages[offset + int(marker.get("aria-label")) - 1]
+            if not following.strip() or not page.strip():
+                continue  # a blank page's marker stands with the next page's
+            total += 1
+            words = [w.strip("“”‘’\"'([.,") for w in following.split()[:3]]
+            # a page may begin inside a hyphenated word: its marker stands before the whole word
+            hits += page.startswith(words[0][:6]) or any(w[:6] and w[:6] in page[:120] for w in words[1:])
+    assert total > 100 and hits / total > 0.97, (hits, total)
+
+
+def test_notes_are_footnotes_with_back_links(book, serge_build):
+    refs = [a for doc in book.docs.values() for a in doc.xpath('//x:a[@epub:type="noteref"]', namespaces=NS)]
+    assert len(refs) == len(serge_build.book.notes)
+    for name, doc in book.docs.items():
+        for ref in doc.xpath('//x:a[@epub:type="noteref"]', namespaces=NS):
+            aside = book.element(ref.get("href"), name)
+            assert aside.tag == f"{{{NS['x']}}}aside" and aside.get(EPUB_TYPE) == "footnote"
+            assert aside.get("role") == "doc-footnote" and ref.get("role") == "doc-noteref"
+            back = aside.xpath('.//x:a[@role="doc-backlink"]', namespaces=NS)[0]
+            assert book.element(back.get("href"), name) is ref
+    editorial = [r for r in refs if "editor" in r.get("class")]
+    assert editorial and all(re.fullmatch(r"[a-z]+", r.text) for r in editorial)
+
+
+def test_index_locators_link_to_an_occurrence_of_the_name(book):
+    checked = 0
+    for name in ("index-names.xhtml", "index-works.xhtml"):
+        doc = book.docs[name]
+        assert doc.xpath('//*[@epub:type="index"]', namespaces=NS)
+        for entry in doc.xpath('//x:li[@epub:type="index-entry"]', namespaces=NS):
+            term = entry.xpath('x:span[@epub:type="index-term"]', namespaces=NS)[0]
+            for locator in entry.xpath('x:a[@epub:type="index-locator"]', namespaces=NS):
+                target = book.element(locator.get("href"), name)
+                assert target.get("data-ref") and re.fullmatch(r"\d+n?(–\d+)?|[ivxlc]+n?", locator.text)
+                words = " ".join(target.itertext())
+                assert words.strip(), (term.text, locator.get("href"))
+                checked += 1
+    assert checked > 500
+
+
+def test_textual_notes_link_both_ways(book):
+    doc = book.docs["emendations.xhtml"]
+    entries = doc.xpath('//x:p[@class="entry"]', namespaces=NS)
+    assert len(entries) > 50
+    for entry in entries[:40]:
+        lemma = entry.xpath('.//x:a[@class="lemma-ref"]', namespaces=NS)[0]
+        target = book.element(lemma.get("href"), "emendations.xhtml")
+        forward = target.xpath('.//x:a[@class="to-textual-note"]', namespaces=NS)[0]
+        assert forward.get("href").endswith("#" + entry.get("id"))
+
+
+def test_accessibility_metadata(book):
+    props = {m.get("property"): m.text for m in book.opf.xpath("//opf:meta[@property]", namespaces=NS)}
+    for required in ("schema:accessMode", "schema:accessModeSufficient", "schema:accessibilityFeature",
+                     "schema:accessibilityHazard", "schema:accessibilitySummary"):
+        assert required in props
+    features = {m.text for m in book.opf.xpath('//opf:meta[@property="schema:accessibilityFeature"]', namespaces=NS)}
+    assert {"tableOfContents", "index", "printPageNumbers", "pageNavigation"} <= features
+    cover = book.docs["cover.xhtml"].xpath("//x:img", namespaces=NS)[0]
+    assert cover.get("alt", "").startswith("Cover:")
+
+
+def test_foreign_passages_carry_their_language(book):
+    langs = {e.get("lang") for doc in book.docs.values() for e in doc.iter() if isinstance(e.tag, str) and e.get("lang")}
+    assert {"en", "fr"} <= langs
+
+
+FOREIGN = sorted(SHARED.glob("foreign-tei/*/*.xml")) if SHARED.exists() else []
+
+
+@pytest.mark.parametrize("source", FOREIGN, ids=lambda p: p.parent.name)
+def test_foreign_tei_builds_and_passes_epubcheck(tmp_path_factory, source):
+    shared_path("foreign-tei")
+    result = build_once(tmp_path_factory, source.parent.name, [source], force=True)
+    assert set(result.outputs) == {"pdf", "epub"}
+    assert epubcheck_messages(result.outputs["epub"]) == []
+    assert not [d for d in result.diagnostics if d.rule == "note-displaced"]
+
+
+def test_foreign_tei_present_or_skipped_visibly():
+    if not FOREIGN:
+        pytest.skip("../shared/foreign-tei is absent: the foreign TEI builds were not tried")
+    assert len(FOREIGN) == 4

@@ -1,0 +1,167 @@
+"""The PDF as a reader and a press get it: fonts, structure, page labels, and page numbers that are true."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import pdf_pages_text
+
+
+@pytest.fixture(scope="module")
+def pdf(serge_build):
+    return PdfReader(str(serge_build.outputs["pdf"]))
+
+
+@pytest.fixture(scope="module")
+def pages(serge_build):
+    return pdf_pages_text(serge_build.outputs["pdf"])
+
+
+def fonts_of(reader: PdfReader) -> dict[str, bool]:
+    """Every font used on any page: base name -> embedded."""
+    found = {}
+    for page in reader.pages:
+        resources = page.get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            descriptor = descriptor.get_object() if descriptor else {}
+            embedded = any(key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+            found[str(font["/BaseFont"])] = embedded
+    return found
+
+
+def test_only_the_book_face_embedded_and_subset(pdf):
+    fonts = fonts_of(pdf)
+    assert fonts and all(fonts.values()), fonts
+    for name in fonts:
+        assert re.match(r"^/[A-Z]{6}\+EB-Garamond", name), f"fallback or unsubset font: {name}"
+    assert any("Italic" in name for name in fonts)
+
+
+def test_page_labels_roman_then_arabic(pdf, serge_build):
+    labels = pdf.page_labels
+    front = serge_build.layout.body_offset
+    assert labels[:3] == ["i", "ii", "iii"]
+    assert all(re.fullmatch(r"[ivxlc]+", label) for label in labels[:front])
+    assert labels[front:] == [str(n) for n in range(1, len(labels) - front + 1)]
+    assert labels == serge_build.layout.labels
+
+
+def test_bookmarks_for_parts_texts_sections_and_back_matter(pdf, serge_build):
+    def titles(outline, depth=0):
+        for item in outline:
+            if isinstance(item, list):
+                yield from titles(item, depth + 1)
+            else:
+                yield depth, item.title
+
+    found = list(titles(pdf.outline))
+    flat = [t for _, t in found]
+    for part in serge_build.book.parts:
+        assert part.title in flat
+    for text in serge_build.book.texts:
+        assert (1, text.title) in found, text.title
+    for title in ("Contents", "Textual Notes", "List of Emendations", "Index of Names", "Index of Works"):
+        assert title in flat
+    assert any(depth >= 2 for depth, _ in found), "sections are not bookmarked"
+
+
+def test_metadata_language_and_tagging(pdf, serge_build):
+    meta = pdf.metadata
+    assert meta.title == serge_build.book.metadata.title
+    assert "Victor Serge" in (meta.author or "")
+    assert meta.get("/editor")
+    root = pdf.trailer["/Root"]
+    assert root.get("/Lang") == "en"
+    assert bool(root.get("/MarkInfo", {}).get("/Marked"))
+    assert "/StructTreeRoot" in root
+
+
+def test_contents_page_numbers_are_true(pages, pdf, serge_build):
+    labels = pdf.page_labels
+    contents = next(i for i, text in enumerate(pages) if text.startswith("Contents"))
+    listing = " ".join(pages[contents:contents + 3])
+    for text in serge_build.book.texts:
+        match = re.search(re.escape(" ".join(text.title.split())) + r"[ .]*?(\d+)", listing)
+        assert match, f"{text.title} is not in the contents"
+        printed = match.group(1)
+        opening = labels.index(printed)
+        assert pages[opening].startswith(" ".join(text.title.split())[:30]), (text.title, printed, pages[opening][:80])
+
+
+def test_every_index_locator_is_true(pages, pdf, serge_build):
+    labels = pdf.page_labels
+    data = json.loads(serge_build.outputs["pdf"].with_suffix(".index.json").read_text(encoding="utf-8"))
+    checked = 0
+    failures = []
+
+    def check(entry):
+        nonlocal checked
+        for locator in entry.get("locators", []):
+            page_text = pages[labels.index(locator["page"])]
+            words = [w for w in re.findall(r"\w[\w’'-]*", locator["form"]) if len(w) > 2] or [locator["form"]]
+            if not any(word in page_text for word in words[:2]):
+                failures.append((entry["heading"], locator["page"], locator["form"]))
+            checked += 1
+        for sub in entry.get("subentries", []):
+            check(sub)
+
+    for index in data.values():
+        for entry in index["entries"]:
+            check(entry)
+    assert checked > 500
+    assert failures == []
+
+
+def test_printed_index_cites_the_pages_of_the_data(pages, serge_build):
+    data = json.loads(serge_build.outputs["pdf"].with_suffix(".index.json").read_text(encoding="utf-8"))
+    start = next(i for i, text in enumerate(pages) if text.startswith("Index of Names"))
+    printed = " ".join(pages[start:])
+    lenin = next(e for e in data["index-names"]["entries"] if e["id"] == "lenin")
+    assert lenin["pages"] and ", ".join(lenin["pages"][:3]) in printed
+
+
+def test_every_note_is_on_its_calls_page(pages, pdf, serge_build):
+    layout = json.loads(serge_build.outputs["pdf"].with_suffix(".layout.json").read_text(encoding="utf-8"))
+    assert not [d for d in serge_build.diagnostics if d.rule in ("note-displaced", "note-overflow")]
+    labels = pdf.page_labels
+    offset = layout["body_offset"]
+    body_texts = {t.id for t in serge_build.book.texts}
+    checked = 0
+    for note in serge_build.book.notes:
+        if note.text_id not in body_texts:
+            continue  # the front matter's notes are checked by the build (note-displaced), not numbered here
+        call_page = layout["call_ends"].get(note.call_id)
+        note_page = layout["anchors"].get(note.id)
+        assert call_page and note_page, f"note {note.id} was not laid out"
+        assert call_page == note_page, note.id
+        checked += 1
+    assert checked == len([n for n in serge_build.book.notes if n.text_id in body_texts]) > 300
+    # independently of the layout data: each note's opening words are printed on the page of its call
+    spans = {e.get("id"): e for t in serge_build.book.texts for e in t.section.iter() if e.get("id")}
+    missing = []
+    for note in serge_build.book.notes:
+        if note.text_id not in body_texts:
+            continue
+        words = " ".join("".join(spans[note.id].itertext()).split()[:4])
+        page = pages[offset + int(layout["call_ends"][note.call_id]) - 1]
+        page = re.sub(r" \(p\.\s?[\divxlc]+\)", "", page)  # the page numbers cross-references print
+        if words and words not in page:
+            missing.append((note.id, words))
+    assert missing == []
+
+
+def test_no_layout_or_weasyprint_warnings(serge_build):
+    found = [d.format() for d in serge_build.diagnostics if d.path in ("(pdf)", "(layout)")]
+    assert found == []
+
+
+def test_cross_references_print_their_target_page(pages, serge_build):
+    body = " ".join(pages)
+    assert re.search(r"\(p\.\s?\d+\)", body)
