@@ -18,9 +18,13 @@ CODE := $(shell find edition -name '*.py') pyproject.toml
 STYLES := $(wildcard styles/*.css)
 SHARED_TEI_ALL := ../shared/schemas/tei_all.rng
 
+PDF := $(OUT)/$(NAME).pdf
+LAYOUT := $(OUT)/$(NAME).layout.json
+EPUB := $(OUT)/$(NAME).epub
+
 .PHONY: all validate pdf epub test bench clean help schema
 
-all: $(OUT)/validated.stamp ## Set up .venv, validate tei/ and build every edition into build/
+all: $(OUT)/validated.stamp $(PDF) $(EPUB) ## Set up .venv, validate tei/ and build both books into build/
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -38,11 +42,25 @@ $(OUT)/validated.stamp: $(INSTALLED) $(TEI_SOURCES) $(CODE)
 	$(EDITION) validate tei
 	@touch $@
 
+pdf: $(PDF) ## Build the PDF: build/serge-edition.pdf
+
+epub: $(EPUB) ## Build the EPUB (page numbers from the PDF's layout): build/serge-edition.epub
+
+# One recipe writes the PDF and the layout the EPUB takes its page numbers from.
+$(PDF) $(LAYOUT) &: $(INSTALLED) $(TEI_SOURCES) $(CODE) $(STYLES)
+	@mkdir -p $(OUT)
+	$(EDITION) build tei --format pdf --out $(OUT)
+
+$(EPUB): $(LAYOUT) $(INSTALLED) $(TEI_SOURCES) $(CODE) $(STYLES)
+	$(EDITION) build tei --format epub --out $(OUT)
+
 test: $(INSTALLED) ## Run the whole test suite
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED) ## Print speed figures (validation, PDF, EPUB)
 	$(BIN)/python bench/validate.py
+	$(BIN)/python bench/pdf.py
+	$(BIN)/python bench/epub.py
 
 schema: $(INSTALLED) ## Regenerate tei/schema/edition.rng from tei_all and tei/schema/customisation.toml
 	$(BIN)/python -m edition.schemagen $(SHARED_TEI_ALL) tei/schema/customisation.toml tei/schema/edition.rng
