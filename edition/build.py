@@ -94,7 +94,7 @@ def run_build(config: BuildConfig) -> int:
             click.echo("build stopped: fix the errors above (or use --force); the last good books are untouched",
                        err=True)
         return code
-    for kind, path in result.outputs.items():
+    for path in result.outputs.values():
         if not config.quiet:
             click.echo(f"wrote {path}", err=True)
     return finish(result.diagnostics, result.file_count, strict=config.strict, quiet=config.quiet)

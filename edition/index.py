@@ -291,7 +291,6 @@ def page_references(locators: list[Locator]) -> list[PageRef]:
         chosen = (in_text or group)[0]
         refs.append((index, PageRef(chosen.page, not in_text, chosen.anchor_id)))
     merged: list[PageRef] = []
-    run_start = None
     previous_index = None
     for index, ref in refs:
         if (

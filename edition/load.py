@@ -274,7 +274,7 @@ def _expand_xincludes(document: Document, root_dir: Path, seen: frozenset) -> li
         href = include.get("href", "")
         where = document.locate(include, "href")
 
-        def refuse(message: str) -> None:
+        def refuse(message: str, where=where) -> None:
             diagnostics.append(Diagnostic(*where, Severity.ERROR, "xinclude-refused", message))
 
         parts = urlsplit(href)

@@ -66,7 +66,7 @@ class TextualEntry:
     text_id: str
     lemma: str
     readings: list[tuple[str, str]]  # (reading, sigla)
-    note: str = ""
+    lemma_sigla: str = ""
     comment: str = ""  # notes the encoder put inside the apparatus entry
 
 
@@ -165,9 +165,8 @@ INLINE_GENERIC = {"date", "num", "measure", "time", "term", "mentioned", "soCall
                   "addrLine", "street", "postCode", "persName", "orgName", "rs", "ex", "am", "damage", "restore",
                   "space", "metamark", "citedRange", "distinct", "gloss", "emph", "hi", "foreign", "q", "quote",
                   "ref", "ptr", "title", "lem", "rdg", "app", "choice", "sic", "corr", "note", "gap", "supplied",
-                  "del", "lb", "pb", "cb", "milestone", "anchor", "desc", "figDesc", "graphic", "index", "term",
-                  "span", "interp", "interpGrp", "witDetail", "rdgGrp", "subst", "handShift", "fw", "signed",
-                  "respStmt", "resp", "extent", "edition", "series", "biblScope", "textLang", "editor"}
+                  "del", "lb", "pb", "cb", "milestone", "anchor", "desc", "figDesc", "graphic", "index", "span", "interp", "interpGrp", "witDetail", "rdgGrp", "subst", "handShift", "fw", "signed",
+                  "respStmt", "resp", "extent", "edition", "series", "textLang"}
 BLOCK_PARENTS = {"div", "section", "article", "blockquote", "li", "dd", "body", "header", "td", "aside"}
 SKIP = {"teiHeader", "facsimile", "standOff", "interpGrp", "interp", "index", "witDetail", "span", "spanGrp",
         "link", "linkGrp", "join", "alt", "altGrp", "fw", "listWit", "graphic"}
@@ -521,7 +520,7 @@ class Transformer:
                 element.set("title", words)
 
     def do_desc(self, source, parent):
-        return
+        """A description belongs to its gap (or figure), which prints it."""
 
     def do_supplied(self, source, parent):
         element = sub(parent, "span", "supplied")
@@ -548,8 +547,7 @@ class Transformer:
         tag = "cite" if local(source) == "title" else "span"
         cls = f"name {kind or local(source)}"
         if local(source) == "title":
-            level = source.get("level") or ("m" if source.getparent() is None or local(source.getparent()) != "bibl" else "m")
-            cls += f" level-{level}"
+            cls += f" level-{source.get('level') or 'm'}"
         element = sub(parent, tag, cls)
         self.common(source, element)
         self.children(source, element)
@@ -673,11 +671,9 @@ class Transformer:
         element.set("id", anchor)
         self.state.targets[anchor] = anchor
         self.children(shown, element)
-        resp = shown.get("resp") or ""
         self.state.textual.append(
             TextualEntry("emendation", anchor, self.text_id, plain_text(shown),
-                         [(plain_text(rejected) or "om.", self.siglum)],
-                         "normalised" if kind == "reg" else "")
+                         [(plain_text(rejected) or "om.", self.siglum)])
         )
 
     def do_sic(self, source, parent):
@@ -825,7 +821,8 @@ class BookState:
             "text (reported once per element name)",
         ))
 
-    def in_verse_or_block(self, source) -> bool:
+    @staticmethod
+    def in_verse_or_block(source) -> bool:
         return any(local(a) in ("l", "lg", "address", "closer", "head", "dateline", "signed", "salute", "opener")
                    for a in source.iterancestors())
 

@@ -49,7 +49,6 @@ def test_failed_build_keeps_the_last_good_pdf(run, tmp_path):
 
 
 def test_build_refuses_a_stylesheet_url_with_a_clear_message(tmp_path, monkeypatch):
-    from edition import build as build_module
     from edition.build import build_edition
     from edition.config import BuildConfig
     from edition.errors import EditionError

@@ -67,7 +67,7 @@ def test_page_markers_stand_where_the_printed_page_begins(book, serge_build):
     pages = pdf_pages_text(serge_build.outputs["pdf"])
     offset = serge_build.layout.body_offset
     hits = total = 0
-    for name, doc in book.docs.items():
+    for doc in book.docs.values():
         for marker in doc.xpath('//x:span[@epub:type="pagebreak"]', namespaces=NS):
             following = " ".join("".join(marker.xpath("following::text()[position() < 40]")).split())[:40]
             page = pages[offset + int(marker.get("aria-label")) - 1]

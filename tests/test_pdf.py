@@ -127,10 +127,9 @@ def test_printed_index_cites_the_pages_of_the_data(pages, serge_build):
     assert lenin["pages"] and ", ".join(lenin["pages"][:3]) in printed
 
 
-def test_every_note_is_on_its_calls_page(pages, pdf, serge_build):
+def test_every_note_is_on_its_calls_page(pages, serge_build):
     layout = json.loads(serge_build.outputs["pdf"].with_suffix(".layout.json").read_text(encoding="utf-8"))
     assert not [d for d in serge_build.diagnostics if d.rule in ("note-displaced", "note-overflow")]
-    labels = pdf.page_labels
     offset = layout["body_offset"]
     body_texts = {t.id for t in serge_build.book.texts}
     checked = 0

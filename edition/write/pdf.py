@@ -6,7 +6,6 @@ import copy
 import json
 import logging
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -266,7 +265,7 @@ class PdfWriter:
                 if text.authors:
                     sub(listing, "li", "toc-author").text = ", ".join(text.authors)
         for ident, label in zip(BACK_SECTIONS, ("Textual Notes", "List of Emendations", "Index of Names",
-                                                 "Index of Works")):
+                                                 "Index of Works"), strict=True):
             if ident in back_labels:
                 entry("toc-back", label, f"#{ident}", back_labels[ident])
         for text in self.book.front:
@@ -467,8 +466,6 @@ def page_label_finisher(front_count: int):
 
 
 def _walk(box, in_footnote=False):
-    from weasyprint.layout.page import make_margin_boxes  # noqa: F401  (ensures the layout package is loaded)
-
     yield box, in_footnote
     for child in getattr(box, "children", ()):
         name = type(child).__name__
@@ -480,12 +477,10 @@ def check_margins(document, what: str) -> list[Diagnostic]:
     found = []
     for number, page in enumerate(document.pages):
         page_box = page._page_box
-        right = page_box.margin_left + page_box.padding_left + page_box.width if hasattr(page_box, "margin_left") else None
         content_right = page_box.content_box_x() + page_box.width
         for box, _ in _walk(page_box):
             if type(box).__name__ == "LineBox":
-                end = box.position_x + box.width
-                used = max((c.position_x + c.margin_width() for c in box.children), default=end)
+                used = max((c.position_x + c.margin_width() for c in box.children), default=box.position_x)
                 if used > content_right + 1.5:
                     text = "".join(getattr(t, "text", "") for t, _ in _walk(box))[:60]
                     found.append(Diagnostic("(layout)", 0, 0, Severity.WARNING, "line-overflow",
