@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..diagnostics import Diagnostic, Severity
 from ..errors import EditionError
-from ..index import Index
+from ..index import Index, assign_pages
 from ..model import Book, Text
 from . import matter
 
@@ -30,25 +30,29 @@ BLOCKS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt
 
 @dataclass
 class PrintLayout:
+    """What the EPUB needs of the PDF's layout: page labels, where pages begin, the index's pages."""
+
     labels: list[str]
     body_offset: int
     body_pages: int
     page_starts: list[dict]
     anchors: dict[str, str]
+    locators: dict[str, tuple[int, str]]
+
+    @classmethod
+    def from_json(cls, data: dict) -> "PrintLayout":
+        return cls(data["labels"], data["body_offset"], data["body_pages"], data["page_starts"], data["anchors"],
+                   {k: (v[0], v[1]) for k, v in data.get("locators", {}).items()})
 
 
 def read_layout(path: Path) -> PrintLayout:
     if not path.exists():
         raise EditionError(f"{path} is missing: build the PDF first (the EPUB takes its page numbers from it)")
-    data = json.loads(path.read_text(encoding="utf-8"))
-    return PrintLayout(data["labels"], data["body_offset"], data["body_pages"], data["page_starts"], data["anchors"])
+    return PrintLayout.from_json(json.loads(path.read_text(encoding="utf-8")))
 
 
 def as_print_layout(layout) -> PrintLayout:
-    if isinstance(layout, PrintLayout):
-        return layout
-    data = layout.as_json()
-    return PrintLayout(data["labels"], data["body_offset"], data["body_pages"], data["page_starts"], data["anchors"])
+    return layout if isinstance(layout, PrintLayout) else PrintLayout.from_json(layout.as_json())
 
 
 def xhtml(element: etree._Element) -> etree._Element:
@@ -110,6 +114,8 @@ class EpubWriter:
         self.book = book
         self.indexes = indexes
         self.layout = as_print_layout(layout)
+        missing = assign_pages(indexes, self.layout.locators)  # the index's pages are the PDF's
+        self.unplaced = len(missing)
         self.meta = book.metadata
         self.chapters: list[Chapter] = []
         self.file_of: dict[str, str] = {}  # id -> file name

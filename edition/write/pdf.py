@@ -93,10 +93,12 @@ class Layout:
     body_pages: int
     page_starts: list[dict] = field(default_factory=list)  # for the EPUB page-list
     call_ends: dict[str, str] = field(default_factory=dict)  # note call id -> page where its word ends
+    locators: dict[str, tuple[int, str]] = field(default_factory=dict)  # index occurrence -> (order, label)
 
     def as_json(self) -> dict:
         return {"labels": self.labels, "body_offset": self.body_offset, "body_pages": self.body_pages,
                 "page_starts": self.page_starts, "call_ends": self.call_ends,
+                "locators": {k: list(v) for k, v in self.locators.items()},
                 "anchors": {k: v[1] for k, v in self.page_of.items()}}
 
 
@@ -327,7 +329,8 @@ class PdfWriter:
         front = self.render(self.front_with_links(body_labels, placeholder))
         front_pages = {ident: (index - len(front.pages), roman(index + 1))
                        for ident, (index, _) in anchor_pages(front).items()}
-        missing = assign_pages(self.indexes, {**front_pages, **page_of})
+        locator_pages = {**front_pages, **page_of}
+        missing = assign_pages(self.indexes, locator_pages)
         for anchor in missing:
             self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.ERROR, "index-unplaced",
                                                f"index occurrence #{anchor} was not found in the layout"))
@@ -378,7 +381,9 @@ class PdfWriter:
             self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
         call_ends = {n.call_id: label for n in self.book.notes
                      if (label := anchor_pages(body, last=True).get(n.call_id, (None, None))[1])}
-        layout = Layout(labels, page_of, front_count, body_count, page_starts(body), call_ends)
+        occurrences = {o.anchor_id for o in self.book.occurrences}
+        layout = Layout(labels, page_of, front_count, body_count, page_starts(body), call_ends,
+                        {k: v for k, v in locator_pages.items() if k in occurrences})
         return PdfResult(out_path, layout, self.diagnostics, len(pages))
 
     def displaced_notes(self, page_of, last_page_of):
