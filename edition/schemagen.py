@@ -35,6 +35,7 @@ def customise(tei_all: Path, customisation: Path) -> etree._ElementTree:
             node.getparent().remove(node)
         elif not isinstance(node.tag, str):
             node.getparent().remove(node)
+    simplify(grammar, defines)
     reachable, pending = set(), [grammar.find(f"{{{RNG}}}start")]
     while pending:
         for ref in pending.pop().iter(f"{{{RNG}}}ref"):
@@ -49,6 +50,65 @@ def customise(tei_all: Path, customisation: Path) -> etree._ElementTree:
         f" and {customisation.name}; do not edit by hand. tei_all is available under CC BY and BSD-2. "
     ))
     return tree
+
+
+def _q(name: str) -> str:
+    return f"{{{RNG}}}{name}"
+
+
+def simplify(grammar: etree._Element, defines: dict) -> None:
+    """Propagate notAllowed as RELAX NG's own simplification does (spec 4.19), so libxml2 does not
+    walk thousands of choices that can never match: a ref to a dead define is notAllowed; a choice
+    drops its dead branches; a group, interleave or oneOrMore holding notAllowed is notAllowed; a
+    zeroOrMore or optional of notAllowed is empty; empty beside other patterns in a sequence goes."""
+
+    def dead(node) -> bool:
+        return node.tag == _q("notAllowed")
+
+    def replace(node, new) -> None:
+        node.getparent().replace(node, new)
+
+    changed = True
+    while changed:
+        changed = False
+        gone = {name for name, define in defines.items() if len(define) == 1 and dead(define[0])}
+        for ref in list(grammar.iter(_q("ref"))):
+            if ref.get("name") in gone:
+                replace(ref, etree.Element(_q("notAllowed")))
+                changed = True
+        for node in list(grammar.iter()):
+            if not isinstance(node.tag, str) or node.getparent() is None or node.attrib.get("ns") is not None:
+                continue
+            tag = etree.QName(node).localname
+            children = list(node)
+            if tag == "choice":
+                alive = [c for c in children if not dead(c)]
+                if len(alive) < len(children):
+                    for child in children:
+                        if dead(child):
+                            node.remove(child)
+                    changed = True
+                if not alive:
+                    replace(node, etree.Element(_q("notAllowed")))
+                    changed = True
+                elif len(alive) == 1 and not node.attrib:
+                    replace(node, alive[0])
+                    changed = True
+                continue
+            if tag in ("group", "interleave", "oneOrMore") and any(dead(c) for c in children):
+                replace(node, etree.Element(_q("notAllowed")))
+                changed = True
+                continue
+            if tag in ("zeroOrMore", "optional") and children and all(dead(c) for c in children):
+                replace(node, etree.Element(_q("empty")))
+                changed = True
+                continue
+            if tag in ("group", "interleave", "oneOrMore", "zeroOrMore", "optional", "define") and len(node) > 1:
+                empties = [c for c in children if c.tag == _q("empty")]
+                if empties and len(empties) < len(children):
+                    for child in empties:
+                        node.remove(child)
+                    changed = True
 
 
 def main(argv: list[str]) -> None:

@@ -77,6 +77,8 @@ class IdTable:
     def duplicates(self) -> list[Diagnostic]:
         found = []
         for ident, targets in self.by_id.items():
+            if len(targets) < 2:
+                continue
             first = targets[0]
             path, line, _ = first.document.locate(first.element, XML_ID)
             for other in targets[1:]:
