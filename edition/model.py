@@ -632,8 +632,8 @@ class Transformer:
         note_id = source.get(XML_ID) or self.new_id("n")
         self.state.targets[note_id] = note_id
         call_id = f"call-{note_id}"
-        wrap_last_word(parent, call_id)
-        element = sub(parent, "span", f"note {series}")
+        # the note sits inside the span around the word before it, so no line can break between them
+        element = sub(wrap_last_word(parent, call_id), "span", f"note {series}")
         element.set("id", note_id)
         element.set("data-label", label)
         element.set("data-series", series)
@@ -754,34 +754,46 @@ def append_text(element, text: str) -> None:
 _LAST_WORD = re.compile(r"(\S+)$")
 
 
-def wrap_last_word(parent, ident: str) -> None:
-    """Put ``ident`` on the word just before a note's call, so its page can be found after layout."""
+def visible_words(element) -> str:
+    """An element's text in the running line: without the notes it holds."""
+    parts = [element.text or ""]
+    for child in element:
+        if "note" not in (child.get("class") or "").split():
+            parts.append(visible_words(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def wrap_last_word(parent, ident: str) -> etree._Element:
+    """A span with ``ident`` around the word just before a note's call (its page is found after layout)."""
+    span = etree.Element("span", {"class": "call", "id": ident})
     if len(parent):
         last = parent[-1]
         tail = last.tail or ""
         match = _LAST_WORD.search(tail)
         if match:
             last.tail = tail[: match.start()]
-            span = etree.Element("span", {"class": "call", "id": ident})
             span.text = match.group(1)
             last.addnext(span)
-            return
+            return span
         if not tail:
-            wrapper = etree.Element("span", {"class": "call", "id": ident})
-            last.addprevious(wrapper)
-            wrapper.append(last)
-            return
+            if "call" not in (last.get("class") or "").split() and " " in visible_words(last).strip():
+                return wrap_last_word(last, ident)  # several words: take only the last one, inside
+            last.addprevious(span)
+            span.tail, last.tail = last.tail, None
+            span.append(last)
+            return span
     else:
         text = parent.text or ""
         match = _LAST_WORD.search(text)
         if match:
             parent.text = text[: match.start()]
-            span = etree.Element("span", {"class": "call", "id": ident})
             span.text = match.group(1)
             parent.insert(0, span)
-            return
-    span = etree.SubElement(parent, "span", {"class": "call", "id": ident})
+            return span
     span.text = "\u2060"
+    parent.append(span)
+    return span
 
 
 class BookState:
