@@ -155,21 +155,23 @@ def index_section(index: Index, parent: etree._Element, href: Href, entry_href: 
     section.set("id", index.id)
     sub(section, "h1", "").text = index.title
     columns = sub(section, "div", "columns")
+    used: set[str] = set()
     for letter, entries in index.groups():
         group = sub(columns, "section", "letter-group") if epub else columns
         sub(group, "h2", "letter").text = letter
         holder = sub(group, "ul", "entries") if epub else group
         for entry in entries:
-            _entry(holder, entry, href, epub, sub_entry=False)
+            _entry(holder, entry, href, epub, False, used)
     return section
 
 
-def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, parent_id: str = "") -> None:
+def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: set, parent_id: str = "") -> None:
     line = sub(holder, "li" if epub else "p", "entry" + (" sub" if sub_entry else ""))
     # a work by two authors stands under each; only its first place carries the plain id
     ident = f"idx-{entry.id}"
-    if holder.getroottree().getroot().xpath(f'//*[@id="{ident}"]'):
+    if ident in used:
         ident = f"idx-{entry.id}--{parent_id}"
+    used.add(ident)
     line.set("id", ident)
     term = sub(line, "span", "term")
     term.text = entry.heading
@@ -198,7 +200,7 @@ def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, parent
     if entry.subentries:
         nested = sub(line, "ul", "subentries") if epub else holder
         for subentry in entry.subentries:
-            _entry(nested, subentry, href, epub, sub_entry=True, parent_id=entry.id)
+            _entry(nested, subentry, href, epub, True, used, parent_id=entry.id)
 
 
 def _append(element, text: str) -> None:

@@ -379,8 +379,8 @@ class PdfWriter:
                 os.unlink(temporary)
         for message in self.log.messages:
             self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
-        call_ends = {n.call_id: label for n in self.book.notes
-                     if (label := anchor_pages(body, last=True).get(n.call_id, (None, None))[1])}
+        ends = anchor_pages(body, last=True)
+        call_ends = {n.call_id: ends[n.call_id][1] for n in self.book.notes if n.call_id in ends}
         occurrences = {o.anchor_id for o in self.book.occurrences}
         layout = Layout(labels, page_of, front_count, body_count, page_starts(body), call_ends,
                         {k: v for k, v in locator_pages.items() if k in occurrences})
