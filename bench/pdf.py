@@ -1,8 +1,14 @@
-"""Benchmark: the PDF build against one plain WeasyPrint render of the same body HTML."""
+"""Benchmark: the PDF build against one plain WeasyPrint render of the same body HTML.
+
+Each measurement runs in a fresh process (neither side inherits the other's font or layout caches);
+the two alternate, and the medians are compared.
+"""
 
 from __future__ import annotations
 
-import resource
+import json
+import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -11,46 +17,68 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from edition.check import check_edition  # noqa: E402
-from edition.index import build_indexes  # noqa: E402
-from edition.load import load_edition  # noqa: E402
-from edition.model import build_book  # noqa: E402
-from edition.write.pdf import PdfWriter  # noqa: E402
+RUNS = 2
 
 
-def main() -> None:
-    start = time.perf_counter()
-    edition, diagnostics = load_edition([ROOT / "tei"])
-    diagnostics += check_edition(edition)
+def prepare():
+    from edition.index import build_indexes
+    from edition.load import load_edition
+    from edition.model import build_book
+
+    edition, _ = load_edition([ROOT / "tei"])
     book = build_book(edition)
-    indexes = build_indexes(book)
-    prepared = time.perf_counter() - start
+    return edition, book, build_indexes(book)
 
+
+def measure(kind: str) -> dict:
+    """One measurement, in this (fresh) process."""
+    import resource
+
+    from edition.write.pdf import PdfWriter
+
+    edition, book, indexes = prepare()
     with tempfile.TemporaryDirectory() as folder:
         writer = PdfWriter(book, indexes, edition.root_dir)
         start = time.perf_counter()
-        result = writer.write(Path(folder) / "book.pdf")
-        build = time.perf_counter() - start
-
-        # the yardstick: one plain render of the same body HTML and one write, nothing else
-        plain = PdfWriter(book, indexes, edition.root_dir)
-        root = plain.body_root()
-        plain.resolve_links(root, plain.body_ids)
-        start = time.perf_counter()
-        document = plain.render(root)
-        document.write_pdf(Path(folder) / "plain.pdf")
-        baseline = time.perf_counter() - start
-
+        if kind == "build":
+            result = writer.write(Path(folder) / "book.pdf")
+            pages, extra = result.pages, {"relayouts": writer.relayouts, "body_pages": result.layout.body_pages}
+        else:
+            root = writer.body_root()
+            writer.resolve_links(root, writer.body_ids)
+            document = writer.render(root)
+            document.write_pdf(Path(folder) / "plain.pdf")
+            pages, extra = len(document.pages), {}
+        seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"PDF of {edition.root_dir.name}/: {result.pages} pages ({result.layout.body_pages} body), "
-          f"{len(book.notes)} notes, {sum(len(i.entries) for i in indexes)} index entries")
-    print(f"  load + check + model + index: {prepared:.1f} s")
-    print(f"  PDF build (body, relayouts: {writer.relayouts}, back, front, write): {build:.1f} s, "
-          f"{result.pages / build:.1f} pages/s")
-    print(f"  one plain WeasyPrint render + write of the same body HTML: {baseline:.1f} s")
-    print(f"  ratio build / plain render: {build / baseline:.2f} (goal: under 1.3)")
-    print(f"  peak memory (max RSS of this process): {peak:.0f} MiB")
+    return {"seconds": seconds, "pages": pages, "peak_mib": peak, "notes": len(book.notes), **extra}
+
+
+def run(kind: str) -> dict:
+    output = subprocess.run([sys.executable, __file__, kind], capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def main() -> None:
+    builds, plains = [], []
+    for _ in range(RUNS):
+        plains.append(run("plain"))
+        builds.append(run("build"))
+    build = statistics.median(b["seconds"] for b in builds)
+    plain = statistics.median(p["seconds"] for p in plains)
+    last = builds[-1]
+    print(f"PDF of tei/: {last['pages']} pages ({last['body_pages']} body), {last['notes']} notes; "
+          f"medians of {RUNS} runs, each in a fresh process")
+    print(f"  PDF build (body once, relayouts: {last['relayouts']}; front, back, front again; write): {build:.1f} s, "
+          f"{last['pages'] / build:.1f} pages/s")
+    print(f"  one plain WeasyPrint render + write of the same body HTML: {plain:.1f} s")
+    print(f"  ratio build / plain render: {build / plain:.2f} (goal: under 1.3)")
+    print(f"  peak memory: build {max(b['peak_mib'] for b in builds):.0f} MiB, "
+          f"plain render {max(p['peak_mib'] for p in plains):.0f} MiB")
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) > 1:
+        print(json.dumps(measure(sys.argv[1])))
+    else:
+        main()
