@@ -101,6 +101,25 @@ def index(path: Path | None, output: str, no_pages: bool) -> None:
     sys.exit(print_index(_paths((path,) if path else ()), output, pages=not no_pages))
 
 
+@cli.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@click.option("--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(path: Path | None, output: str) -> None:
+    """Count the edition: register entries, mentions, notes, emendations, apparatus, cross-references."""
+    import json
+
+    from .stats import count_edition
+
+    edition, _ = load_edition(_paths((path,) if path else ()))
+    counts = count_edition(edition)
+    if output == "json":
+        click.echo(json.dumps(counts, indent=2))
+    else:
+        width = max(map(len, counts))
+        for name, value in counts.items():
+            click.echo(f"{name:<{width}}  {value:>6}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point: usage errors exit 2, internal errors print one line (traceback with --debug)."""
     args = sys.argv[1:] if argv is None else argv
