@@ -131,6 +131,7 @@ class Edition:
     manifest: Document | None
     file_count: int
     focus: set[Path] | None = None
+    unreadable_ids: set[str] = field(default_factory=set)  # ids of files that could not be parsed
     _ids: dict | None = field(default=None, repr=False)
 
     @property
@@ -194,13 +195,18 @@ def load_edition(paths: list[Path]) -> tuple[Edition, list[Diagnostic]]:
             root_dir, files = paths[0].parent, paths
     diagnostics: list[Diagnostic] = []
     documents: list[Document] = []
+    unreadable_ids: set[str] = set()
     for path in files:
         document, found = load_document(path, root_dir)
         diagnostics.extend(found)
         if document is not None:
             documents.append(document)
+        else:
+            # its ids, read off the raw text, so pointers into it are not reported as broken too
+            raw = path.read_bytes() if path.is_file() else b""
+            unreadable_ids |= {m.decode("utf-8", "replace") for m in re.findall(rb'xml:id="([^"]+)"', raw)}
     manifest = next((d for d in documents if d.path == root_dir / MANIFEST_NAME), None)
-    edition = Edition(root_dir, documents, manifest, len(files), focus)
+    edition = Edition(root_dir, documents, manifest, len(files), focus, unreadable_ids)
     if focus is not None:
         diagnostics = [d for d in diagnostics if any(d.path == display_path(p) for p in focus)]
     return edition, diagnostics

@@ -114,3 +114,10 @@ def test_file_inside_an_edition_resolves_against_the_whole_edition(run, mini_edi
     result = run("validate", mini_edition / "texts" / "one.xml")
     assert result.exit_code == 0, result.stderr
     assert "in 1 file" in result.stderr
+
+
+def test_a_broken_file_does_not_cascade_into_other_files(run, mini_edition):
+    two = mini_edition / "texts" / "two.xml"
+    two.write_text(two.read_text(encoding="utf-8").replace("</head>", "</hed>", 1), encoding="utf-8")
+    rules = [(d["rule"], d["path"].rsplit("/", 1)[-1]) for d in diagnostics_of(run, mini_edition)]
+    assert rules == [("xml-malformed", "two.xml")]

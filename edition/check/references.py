@@ -156,8 +156,8 @@ def check(edition: Edition, table: IdTable) -> list[Diagnostic]:
                     continue
                 name = f"{local(element)}/@{attribute}"
                 if target is None:
-                    if not edition.in_focus(document):
-                        continue
+                    if not edition.in_focus(document) or token.rsplit("#", 1)[-1] in edition.unreadable_ids:
+                        continue  # a pointer into a file that did not parse: its own error says enough
                     kind = expected_kind(element, attribute)
                     if attribute == "wit":
                         found.append(
@@ -214,6 +214,8 @@ def register_entries(document: Document):
 
 
 def _unused_entries(edition: Edition, referenced: set) -> list[Diagnostic]:
+    if edition.unreadable_ids or len(edition.documents) < edition.file_count:
+        return []  # a file that did not parse may hold the pointers: nothing can be said of unused entries
     found = []
     for document in edition.documents:
         if not edition.in_focus(document):
