@@ -66,14 +66,16 @@ def xhtml(element: etree._Element) -> etree._Element:
     return result
 
 
-def E(tag: str, attrib: dict | None = None, text: str | None = None) -> etree._Element:
+def new_element(tag: str, attrib: dict | None = None, text: str | None = None) -> etree._Element:
+    """An XHTML element."""
     element = etree.Element(f"{{{XHTML}}}{tag}", attrib or {})
     if text:
         element.text = text
     return element
 
 
-def S(parent, tag: str, attrib: dict | None = None, text: str | None = None) -> etree._Element:
+def add_child(parent, tag: str, attrib: dict | None = None, text: str | None = None) -> etree._Element:
+    """An XHTML child appended to ``parent``."""
     element = etree.SubElement(parent, f"{{{XHTML}}}{tag}", attrib or {})
     if text:
         element.text = text
@@ -90,11 +92,11 @@ class Chapter:
         self.root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS})
         self.root.set("lang", language)
         self.root.set(XML_LANG, language)
-        head = S(self.root, "head")
-        S(head, "meta", {"charset": "utf-8"})
-        S(head, "title", text=title)
-        S(head, "link", {"rel": "stylesheet", "type": "text/css", "href": "styles/epub.css"})
-        self.body = S(self.root, "body")
+        head = add_child(self.root, "head")
+        add_child(head, "meta", {"charset": "utf-8"})
+        add_child(head, "title", text=title)
+        add_child(head, "link", {"rel": "stylesheet", "type": "text/css", "href": "styles/epub.css"})
+        self.body = add_child(self.root, "body")
         if body_type:
             self.body.set(EPUB_TYPE, body_type)
 
@@ -132,20 +134,20 @@ class EpubWriter:
     def build_chapters(self) -> None:
         lang = self.meta.language
         cover = Chapter("cover.xhtml", "Cover", lang, "cover")
-        S(cover.body, "img", {"src": "images/cover.png", "alt": self.cover_alt(), "class": "cover"})
+        add_child(cover.body, "img", {"src": "images/cover.png", "alt": self.cover_alt(), "class": "cover"})
         self.chapters.append(cover)
 
         title = Chapter("title.xhtml", self.meta.title, lang, "frontmatter")
-        section = S(title.body, "section", {EPUB_TYPE: "titlepage", "class": "title-page", "id": "titlepage"})
+        section = add_child(title.body, "section", {EPUB_TYPE: "titlepage", "class": "title-page", "id": "titlepage"})
         for author in self.meta.authors:
-            S(section, "p", {"class": "book-author"}, author)
-        S(section, "h1", {"class": "book-title"}, self.meta.title)
+            add_child(section, "p", {"class": "book-author"}, author)
+        add_child(section, "h1", {"class": "book-title"}, self.meta.title)
         if self.meta.subtitle:
-            S(section, "p", {"class": "book-subtitle"}, self.meta.subtitle)
+            add_child(section, "p", {"class": "book-subtitle"}, self.meta.subtitle)
         for editor in self.meta.editors:
-            S(section, "p", {"class": "book-editor"}, f"Edited by {editor}")
+            add_child(section, "p", {"class": "book-editor"}, f"Edited by {editor}")
         if self.meta.publisher:
-            S(section, "p", {"class": "book-publisher"}, self.meta.publisher)
+            add_child(section, "p", {"class": "book-publisher"}, self.meta.publisher)
         self.chapters.append(title)
 
         rights = Chapter("copyright.xhtml", "Copyright and Sources", lang, "frontmatter")
@@ -153,7 +155,7 @@ class EpubWriter:
         matter.copyright_page(self.book, holder)
         section = xhtml(holder[0])
         section.set(EPUB_TYPE, "copyright-page")
-        section.insert(0, E("h1", {}, "Copyright and Sources"))
+        section.insert(0, new_element("h1", {}, "Copyright and Sources"))
         rights.body.append(section)
         self.chapters.append(rights)
 
@@ -169,10 +171,10 @@ class EpubWriter:
         for number, part in enumerate(self.book.parts, start=1):
             if part.title:
                 chapter = Chapter(f"part-{number}.xhtml", part.title, lang, "bodymatter")
-                section = S(chapter.body, "section", {"id": part.id, "class": "part", EPUB_TYPE: "part", "role": "doc-part"})
+                section = add_child(chapter.body, "section", {"id": part.id, "class": "part", EPUB_TYPE: "part", "role": "doc-part"})
                 if part.number:
-                    S(section, "p", {"class": "part-number"}, f"Part {part.number}")
-                S(section, "h1", {"class": "part-title"}, part.title)
+                    add_child(section, "p", {"class": "part-number"}, f"Part {part.number}")
+                add_child(section, "h1", {"class": "part-title"}, part.title)
                 self.chapters.append(chapter)
             for text in part.texts:
                 self.chapters.append(self.text_chapter(text, "bodymatter", part.title))
@@ -220,7 +222,7 @@ class EpubWriter:
 
     def text_chapter(self, text: Text, role: str, part_title: str) -> Chapter:
         chapter = Chapter(f"{text.id}.xhtml", text.title, text.language or self.meta.language, role)
-        article = S(chapter.body, "section", {"id": text.id, "class": f"text {text.role}", EPUB_TYPE: "chapter",
+        article = add_child(chapter.body, "section", {"id": text.id, "class": f"text {text.role}", EPUB_TYPE: "chapter",
                                               "role": "doc-chapter"})
         if text.language:
             article.set("lang", text.language)
@@ -237,26 +239,26 @@ class EpubWriter:
         if not notes:
             return
         sections = {
-            "author": E("section", {"class": "footnotes author-notes", "id": f"{text.id}-author-notes"}),
-            "editor": E("section", {"class": "footnotes editor-notes", "id": f"{text.id}-editor-notes"}),
+            "author": new_element("section", {"class": "footnotes author-notes", "id": f"{text.id}-author-notes"}),
+            "editor": new_element("section", {"class": "footnotes editor-notes", "id": f"{text.id}-editor-notes"}),
         }
-        S(sections["author"], "h2", {"class": "notes-head"}, "Notes")
-        S(sections["editor"], "h2", {"class": "notes-head"}, "Editorial Notes")
+        add_child(sections["author"], "h2", {"class": "notes-head"}, "Notes")
+        add_child(sections["editor"], "h2", {"class": "notes-head"}, "Editorial Notes")
         for span in notes:
             if span.getparent() is None:
                 continue
             ident = span.get("id")
             series = span.get("data-series") or "author"
             label = span.get("data-label") or "*"
-            reference = E("a", {EPUB_TYPE: "noteref", "role": "doc-noteref", "href": f"#{ident}",
+            reference = new_element("a", {EPUB_TYPE: "noteref", "role": "doc-noteref", "href": f"#{ident}",
                                 "id": f"ref-{ident}", "class": f"noteref {series}"})
             reference.text = label
             reference.tail = span.tail
             span.getparent().replace(span, reference)
-            aside = S(sections[series], "aside", {EPUB_TYPE: "footnote", "role": "doc-footnote", "id": ident,
+            aside = add_child(sections[series], "aside", {EPUB_TYPE: "footnote", "role": "doc-footnote", "id": ident,
                                                   "class": f"note {series}"})
-            paragraph = S(aside, "p")
-            back = S(paragraph, "a", {"href": f"#ref-{ident}", "role": "doc-backlink", "class": "note-label"}, label)
+            paragraph = add_child(aside, "p")
+            back = add_child(paragraph, "a", {"href": f"#ref-{ident}", "role": "doc-backlink", "class": "note-label"}, label)
             back.tail = " "
             if series == "editor":
                 back.set("aria-label", f"Editorial note {label}, back to text")
@@ -275,7 +277,7 @@ class EpubWriter:
         for child in list(span):
             if "np" in (child.get("class") or "").split():
                 if started:
-                    current = S(aside, "p")
+                    current = add_child(aside, "p")
                 append(current, child.text)
                 for grandchild in list(child):
                     current.append(grandchild)
@@ -347,7 +349,7 @@ class EpubWriter:
                 name = self.file_of.get(target)
                 if not name:
                     continue
-                link = E("a", {"href": f"{name}#{target}", "class": "to-textual-note"})
+                link = new_element("a", {"href": f"{name}#{target}", "class": "to-textual-note"})
                 nested = span.xpath(".//x:a | .//x:span[contains(@class, 'lemma') or contains(@class, 'emendation')]",
                                     namespaces={"x": XHTML})
                 if nested:
@@ -380,7 +382,7 @@ class EpubWriter:
             chapter, element = by_id[anchor]
             # markers of blank pages go just before the next page's; placed last first, so they read in order
             for missing in reversed(pending + [label]):
-                marker = E("span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": f"page-{missing}",
+                marker = new_element("span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": f"page-{missing}",
                                     "aria-label": missing, "class": "pagebreak"})
                 place_marker(element, start.get("words", ""), marker)
             markers += [(missing, chapter.name, f"page-{missing}") for missing in pending + [label]]
@@ -482,40 +484,40 @@ class EpubWriter:
         root = etree.Element(f"{{{XHTML}}}html", nsmap={None: XHTML, "epub": OPS})
         root.set("lang", self.meta.language)
         root.set(XML_LANG, self.meta.language)
-        head = S(root, "head")
-        S(head, "meta", {"charset": "utf-8"})
-        S(head, "title", text="Contents")
-        S(head, "link", {"rel": "stylesheet", "type": "text/css", "href": "styles/epub.css"})
-        body = S(root, "body")
-        toc = S(body, "nav", {EPUB_TYPE: "toc", "id": "toc", "role": "doc-toc"})
-        S(toc, "h1", text="Contents")
-        listing = S(toc, "ol")
+        head = add_child(root, "head")
+        add_child(head, "meta", {"charset": "utf-8"})
+        add_child(head, "title", text="Contents")
+        add_child(head, "link", {"rel": "stylesheet", "type": "text/css", "href": "styles/epub.css"})
+        body = add_child(root, "body")
+        toc = add_child(body, "nav", {EPUB_TYPE: "toc", "id": "toc", "role": "doc-toc"})
+        add_child(toc, "h1", text="Contents")
+        listing = add_child(toc, "ol")
         part_list = None
         for chapter in self.chapters[1:]:
             holder = listing
             if chapter.name.startswith("part-"):
-                item = S(listing, "li")
-                S(item, "a", {"href": chapter.name}, chapter.title)
-                part_list = S(item, "ol")
+                item = add_child(listing, "li")
+                add_child(item, "a", {"href": chapter.name}, chapter.title)
+                part_list = add_child(item, "ol")
                 continue
             if chapter.body.get(EPUB_TYPE) == "bodymatter" and part_list is not None:
                 holder = part_list
             elif chapter.body.get(EPUB_TYPE) != "bodymatter":
                 part_list = None
-            item = S(holder, "li")
-            S(item, "a", {"href": chapter.name}, chapter.title)
+            item = add_child(holder, "li")
+            add_child(item, "a", {"href": chapter.name}, chapter.title)
             sections = [s for s in chapter.body.iter(f"{{{XHTML}}}h2")
                         if s.getparent() is not None and s.getparent().get("id")
                         and "notes-head" not in (s.get("class") or "") and "letter" not in (s.get("class") or "")
                         and local_name(s.getparent()) == "section"]
             if sections and chapter.body.get(EPUB_TYPE) == "bodymatter":
-                sub_list = S(item, "ol")
+                sub_list = add_child(item, "ol")
                 for heading in sections:
                     text = " ".join("".join(heading.itertext()).split())
-                    S(S(sub_list, "li"), "a", {"href": f"{chapter.name}#{heading.getparent().get('id')}"}, text)
-        landmarks = S(body, "nav", {EPUB_TYPE: "landmarks", "id": "landmarks", "hidden": ""})
-        S(landmarks, "h2", text="Landmarks")
-        marks = S(landmarks, "ol")
+                    add_child(add_child(sub_list, "li"), "a", {"href": f"{chapter.name}#{heading.getparent().get('id')}"}, text)
+        landmarks = add_child(body, "nav", {EPUB_TYPE: "landmarks", "id": "landmarks", "hidden": ""})
+        add_child(landmarks, "h2", text="Landmarks")
+        marks = add_child(landmarks, "ol")
         first_body = next((c for c in self.chapters if c.body.get(EPUB_TYPE) == "bodymatter"), None)
         for kind, label, target in (
             ("cover", "Cover", "cover.xhtml"),
@@ -525,13 +527,13 @@ class EpubWriter:
             ("index", "Index of Names", "index-names.xhtml" if any(c.name == "index-names.xhtml" for c in self.chapters) else None),
         ):
             if target:
-                S(S(marks, "li"), "a", {EPUB_TYPE: kind, "href": target}, label)
+                add_child(add_child(marks, "li"), "a", {EPUB_TYPE: kind, "href": target}, label)
         if markers:
-            pages = S(body, "nav", {EPUB_TYPE: "page-list", "id": "page-list", "hidden": ""})
-            S(pages, "h2", text="Pages of the print edition")
-            page_list = S(pages, "ol")
+            pages = add_child(body, "nav", {EPUB_TYPE: "page-list", "id": "page-list", "hidden": ""})
+            add_child(pages, "h2", text="Pages of the print edition")
+            page_list = add_child(pages, "ol")
             for label, name, ident in markers:
-                S(S(page_list, "li"), "a", {"href": f"{name}#{ident}"}, label)
+                add_child(add_child(page_list, "li"), "a", {"href": f"{name}#{ident}"}, label)
         return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
