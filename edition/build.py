@@ -101,19 +101,15 @@ def run_build(config: BuildConfig) -> int:
 
 
 def print_index(paths: list[Path], output: str, pages: bool) -> int:
-    edition, diagnostics = load_edition(paths)
-    diagnostics += check_edition(edition)
-    if any(d.severity is Severity.ERROR for d in diagnostics):
-        return finish(diagnostics, edition.file_count, strict=False)
-    book = build_book(edition)
-    indexes = build_indexes(book)
-    if pages:
-        import tempfile
+    """The index data; with pages, from a PDF layout made in a temporary folder and thrown away."""
+    import tempfile
 
-        from .write.pdf import PdfWriter
-
-        with tempfile.TemporaryDirectory() as folder:
-            PdfWriter(book, indexes, edition.root_dir).write(Path(folder) / "index.pdf")
+    with tempfile.TemporaryDirectory() as folder:
+        result = build_edition(BuildConfig(sources=tuple(paths), out_dir=Path(folder),
+                                           formats=("pdf",) if pages else (), quiet=True))
+    if result.stopped:
+        return finish(result.diagnostics, result.file_count, strict=False)
+    indexes = result.indexes
     if output == "json":
         click.echo(json.dumps(index_as_data(indexes), ensure_ascii=False, indent=2))
     else:

@@ -64,12 +64,7 @@ class Document:
         if self._line_starts:
             return
         self._line_starts = [0] + [m.end() for m in re.finditer("\n", self.source)]
-        root_offset = None
-        for match in _TAG_SCAN.finditer(self.source):
-            if match.group("name"):
-                if root_offset is None:
-                    root_offset = match.start()
-                self._tag_offsets.append(match.start())
+        self._tag_offsets = [m.start() for m in _TAG_SCAN.finditer(self.source) if m.group("name")]
 
     def _line_col(self, offset: int) -> tuple[int, int]:
         line = bisect.bisect_right(self._line_starts, offset)

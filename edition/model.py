@@ -93,7 +93,6 @@ class Text:
     section: etree._Element
     document: Document
     source_html: etree._Element | None = None
-    part_id: str | None = None
     role: str = "text"  # "text" or "front"
 
 
@@ -110,7 +109,6 @@ class Witness:
     siglum: str
     description: str
     text_title: str
-    rights: str = ""
 
 
 @dataclass
@@ -142,7 +140,6 @@ class Book:
     witnesses: list[Witness]
     registers: dict[str, dict[str, etree._Element]]  # kind -> id -> entry
     warnings: list[Diagnostic]
-    targets: dict[str, str]  # TEI id -> id of the HTML element that stands for it
 
     @property
     def texts(self) -> list[Text]:
@@ -206,7 +203,6 @@ class Transformer:
         ident = source.get(XML_ID)
         if ident:
             target.set("id", ident)
-            self.state.targets[ident] = ident
 
     def common(self, source, target) -> None:
         self.keep_id(source, target)
@@ -468,7 +464,6 @@ class Transformer:
             return None
         for note in self.notes_at.get(ident, ()):
             self.do_note(note, parent, placing=True)
-        self.state.targets[ident] = ident
         carrier = sub(parent, "span", f"milestone {local(source)}")
         carrier.set("id", ident)
         return carrier
@@ -575,21 +570,21 @@ class Transformer:
         self.name(source, parent, RS_KINDS.get((source.get("type") or "").lower()))
 
     def do_ref(self, source, parent):
-        target = (source.get("target") or "").split()
-        element = sub(parent, "a", "xref")
-        self.common(source, element)
-        if target:
-            self.link(element, target[0])
-        self.children(source, element)
+        self.children(source, self.pointer(source, parent, "xref"))
 
     def do_ptr(self, source, parent):
-        target = (source.get("target") or "").split()
-        element = sub(parent, "a", "xref ptr")
+        element = self.pointer(source, parent, "xref ptr")
+        if not element.get("data-target"):
+            element.text = source.get("target") or ""  # the writers word a resolved ptr ("see p. 47")
+
+    def pointer(self, source, parent, cls: str) -> etree._Element:
+        """A link for ref and ptr: to a place in the edition (data-target) or to the web."""
+        element = sub(parent, "a", cls)
         self.common(source, element)
+        target = (source.get("target") or "").split()
         if target:
             self.link(element, target[0])
-        if not element.get("data-target"):
-            element.text = target[0] if target else ""
+        return element
 
     def link(self, element, token: str) -> None:
         if token.startswith(("http://", "https://", "mailto:")):
@@ -630,7 +625,6 @@ class Transformer:
             self.author_notes += 1
             label = source.get("n") or str(self.author_notes)
         note_id = source.get(XML_ID) or self.new_id("n")
-        self.state.targets[note_id] = note_id
         call_id = f"call-{note_id}"
         # the note sits inside the span around the word before it, so no line can break between them
         element = sub(wrap_last_word(parent, call_id), "span", f"note {series}")
@@ -669,7 +663,6 @@ class Transformer:
         anchor = choice.get(XML_ID) or shown.get(XML_ID) or self.new_id("e")
         element = sub(parent, "span", f"emendation {kind}")
         element.set("id", anchor)
-        self.state.targets[anchor] = anchor
         self.children(shown, element)
         self.state.textual.append(
             TextualEntry("emendation", anchor, self.text_id, plain_text(shown),
@@ -688,7 +681,6 @@ class Transformer:
         anchor = source.get(XML_ID) or self.new_id("a")
         element = sub(parent, "span", "lemma")
         element.set("id", anchor)
-        self.state.targets[anchor] = anchor
         if lemma is not None:
             self.children(lemma, element)
         if not (element.text or len(element)):
@@ -805,7 +797,6 @@ class BookState:
         self.notes: list[Note] = []
         self.textual: list[TextualEntry] = []
         self.occurrences: list[Occurrence] = []
-        self.targets: dict[str, str] = {}
         self.registers = registers
         self.register_index = {ident: kind for kind, entries in registers.items() for ident in entries}
         self.witnesses_by_id = witnesses_by_id
@@ -1010,7 +1001,6 @@ def build_book(edition: Edition) -> Book:
 
     def transform(document: Document, role: str) -> Text:
         text_id = document.root.get(XML_ID) or re.sub(r"\W+", "-", document.path.stem)
-        state.targets[text_id] = text_id
         source, siglum = source_of(document)
         language = document.root.get(XML_LANG) or metadata.language
         transformer = Transformer(state, document, text_id, siglum or "", language)
@@ -1047,9 +1037,7 @@ def build_book(edition: Edition) -> Book:
     parts = []
     for part, docs in part_docs:
         for document in docs:
-            text = transform(document, "text")
-            text.part_id = part.id
-            part.texts.append(text)
+            part.texts.append(transform(document, "text"))
         parts.append(part)
     return Book(metadata, front, parts, state.notes, state.textual, state.occurrences, witnesses, registers,
-                state.warnings, state.targets)
+                state.warnings)

@@ -306,8 +306,8 @@ class PdfWriter:
         body = self.render(body_root)
         self.relayouts = 0
         while True:
-            page_of = anchor_pages(body)
-            displaced = self.displaced_notes(page_of, anchor_pages(body, last=True))
+            page_of, ends = anchor_pages(body), anchor_pages(body, last=True)
+            displaced = self.displaced_notes(page_of, ends)
             if not displaced or self.relayouts == 2 or not self.keep_with_notes(body_root, displaced):
                 break
             self.relayouts += 1
@@ -379,7 +379,6 @@ class PdfWriter:
                 os.unlink(temporary)
         for message in self.log.messages:
             self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
-        ends = anchor_pages(body, last=True)
         call_ends = {n.call_id: ends[n.call_id][1] for n in self.book.notes if n.call_id in ends}
         occurrences = {o.anchor_id for o in self.book.occurrences}
         layout = Layout(labels, page_of, front_count, body_count, page_starts(body), call_ends,
