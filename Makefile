@@ -54,7 +54,8 @@ $(PDF) $(LAYOUT) &: $(INSTALLED) $(TEI_SOURCES) $(CODE) $(STYLES)
 $(EPUB): $(LAYOUT) $(INSTALLED) $(TEI_SOURCES) $(CODE) $(STYLES)
 	$(EDITION) build tei --format epub --out $(OUT)
 
-test: $(INSTALLED) ## Run the whole test suite
+test: $(INSTALLED) ## Run the whole test suite (ruff, then pytest; `pytest -m "not slow"` for the quick part)
+	$(BIN)/ruff check edition tests bench
 	$(BIN)/python -m pytest
 
 bench: $(INSTALLED) ## Print speed figures (validation, PDF, EPUB)

@@ -11,11 +11,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from edition.index import build_indexes  # noqa: E402
+from edition.index import assign_pages, build_indexes  # noqa: E402
 from edition.load import load_edition  # noqa: E402
 from edition.model import build_book  # noqa: E402
-from edition.write.epub import EpubWriter, read_layout  # noqa: E402
-from edition.write.pdf import PdfWriter, write_layout  # noqa: E402
+from edition.write.epub import EpubWriter  # noqa: E402
+from edition.write.layout import read_layout, write_layout  # noqa: E402
+from edition.write.pdf import PdfWriter  # noqa: E402
 
 
 def main() -> None:
@@ -33,8 +34,9 @@ def main() -> None:
         for run in range(3):
             start = time.perf_counter()
             book = build_book(edition)
-            indexes = build_indexes(book)
-            EpubWriter(book, indexes, read_layout(layout_path)).write(folder / f"book{run}.epub")
+            layout = read_layout(layout_path)
+            indexes, _ = assign_pages(build_indexes(book), layout.locators)
+            EpubWriter(book, indexes, layout).write(folder / f"book{run}.epub")
             times.append(time.perf_counter() - start)
         size = (folder / "book0.epub").stat().st_size
     print(f"EPUB of {edition.root_dir.name}/ (model + index + EPUB, PDF layout read from JSON): "

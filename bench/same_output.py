@@ -40,7 +40,8 @@ def build(out: Path) -> None:
             shutil.copytree(source, copy)
             shutil.copytree(ROOT / "tei" / "schema", copy / "schema")
             args = [str(copy)]
-        done = subprocess.run([str(edition), "build", *args, "--out", str(folder), "-q"], capture_output=True, text=True)
+        done = subprocess.run([str(edition), "build", *args, "--out", str(folder), "-q"],
+                              capture_output=True, text=True)
         (folder).mkdir(parents=True, exist_ok=True)
         (folder / "diagnostics.txt").write_text(done.stderr.replace(str(out), "OUT"), encoding="utf-8")
         for pdf in folder.glob("*.pdf"):
@@ -52,7 +53,8 @@ def pdf_text(path: Path) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(str(path))
-    pages = [f"--- page {label}\n{page.extract_text()}" for label, page in zip(reader.page_labels, reader.pages)]
+    pages = [f"--- page {label}\n{page.extract_text()}"
+             for label, page in zip(reader.page_labels, reader.pages, strict=True)]
     return "\n".join(pages)
 
 

@@ -35,9 +35,12 @@ def main() -> None:
     times = [r[0] for r in runs]
     commands = [as_command(edition_dir) for _ in range(3)]
     size = sum(p.stat().st_size for p in edition_dir.rglob("*.xml"))
-    print(f"validate {edition_dir.relative_to(ROOT)}/: {runs[0][1]} files, {size / 1024:.0f} KiB, {runs[0][2]} diagnostics")
-    print(f"  in-process (load + check), median of 5: {statistics.median(times) * 1000:.0f} ms (min {min(times) * 1000:.0f} ms)")
-    print(f"  `edition validate` command incl. interpreter start, median of 3: {statistics.median(commands) * 1000:.0f} ms")
+    print(f"validate {edition_dir.relative_to(ROOT)}/: {runs[0][1]} files, {size / 1024:.0f} KiB, "
+          f"{runs[0][2]} diagnostics")
+    print(f"  in-process (load + check), median of 5: {statistics.median(times) * 1000:.0f} ms "
+          f"(min {min(times) * 1000:.0f} ms)")
+    print(f"  `edition validate` command incl. interpreter start, median of 3: "
+          f"{statistics.median(commands) * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import sys
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,27 +11,11 @@ import click
 from .check import check_edition
 from .config import BuildConfig
 from .diagnostics import Diagnostic, Severity, promote_warnings
-from .index import build_indexes, index_as_data, page_references
+from .index import Index, assign_pages, build_indexes, index_as_data, page_references
 from .load import load_edition
-from .model import build_book
+from .model import Book, build_book
 from .report import finish
-
-
-class Progress:
-    """Which stage the build is in and how far along, on a terminal; silent otherwise or with -q."""
-
-    def __init__(self, quiet: bool, total: int):
-        self.enabled = not quiet and sys.stderr.isatty()
-        self.start = time.perf_counter()
-        self.step = 0
-        self.total = total
-
-    def __call__(self, stage: str) -> None:
-        if not stage.startswith("laying out the body again"):
-            self.step += 1
-        if self.enabled:
-            shown = min(self.step, self.total)
-            click.echo(f"[{shown}/{self.total} {time.perf_counter() - self.start:5.1f}s] {stage}…", err=True)
+from .stages import PDF_STAGES, Progress, Stage
 
 
 @dataclass
@@ -41,17 +23,17 @@ class BuildResult:
     diagnostics: list[Diagnostic]
     file_count: int
     stopped: bool = False
-    book: object = None
-    indexes: tuple = ()
+    book: Book | None = None
+    indexes: tuple[Index, ...] = ()  # with page numbers once a layout is known
     outputs: dict[str, Path] = field(default_factory=dict)
     layout: object = None
 
 
 def build_edition(config: BuildConfig) -> BuildResult:
     """Load, check, and write the requested books; never print."""
-    stages = 2 + (4 if "pdf" in config.formats else 0) + (1 if "epub" in config.formats else 0)
+    stages = 2 + (len(PDF_STAGES) if "pdf" in config.formats else 0) + (1 if "epub" in config.formats else 0)
     progress = Progress(config.quiet, stages)
-    progress("loading and checking the TEI")
+    progress(Stage.LOAD)
     edition, diagnostics = load_edition(list(config.sources))
     diagnostics += check_edition(edition)
     judged = promote_warnings(diagnostics) if config.strict else diagnostics
@@ -59,29 +41,36 @@ def build_edition(config: BuildConfig) -> BuildResult:
     if (any(d.severity is Severity.ERROR for d in judged) and not config.force) or not edition.documents:
         result.stopped = True
         return result
-    progress("building the model")
+    progress(Stage.MODEL)
     book = build_book(edition)
     diagnostics += book.warnings
-    indexes = build_indexes(book)
-    result.book, result.indexes = book, indexes
+    result.book, result.indexes = book, build_indexes(book)
     name = book.metadata.id
     if "pdf" in config.formats:
-        from .write.pdf import PdfWriter, write_layout
+        from .write.layout import write_layout
+        from .write.pdf import PdfWriter
 
-        pdf = PdfWriter(book, indexes, edition.root_dir, progress).write(config.output(name, ".pdf"))
-        result.layout = pdf.layout
+        pdf = PdfWriter(book, result.indexes, edition.root_dir, progress).write(config.output(name, ".pdf"))
+        result.layout, result.indexes = pdf.layout, pdf.indexes
         write_layout(pdf.layout, config.output(name, ".layout.json"))
         config.output(name, ".index.json").write_text(
-            json.dumps(index_as_data(indexes), ensure_ascii=False, indent=1), encoding="utf-8")
+            json.dumps(index_as_data(result.indexes), ensure_ascii=False, indent=1), encoding="utf-8")
         diagnostics += pdf.diagnostics
         result.outputs["pdf"] = pdf.path
     if "epub" in config.formats:
-        from .write.epub import EpubWriter, read_layout
+        from .write.epub import EpubWriter
+        from .write.layout import read_layout
 
-        layout = result.layout or read_layout(config.output(name, ".layout.json"))
-        progress("writing the EPUB")
+        if result.layout is None:
+            result.layout = read_layout(config.output(name, ".layout.json"))
+            result.indexes, missing = assign_pages(result.indexes, result.layout.locators)
+            diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "index-unplaced",
+                                       f"index occurrence #{anchor} is not in {name}.layout.json; "
+                                       "its locator is left out of the EPUB's index (build the PDF again)")
+                            for anchor in missing]
+        progress(Stage.WRITE_EPUB)
         epub_path = config.output(name, ".epub")
-        diagnostics += EpubWriter(book, indexes, layout).write(epub_path)
+        diagnostics += EpubWriter(book, result.indexes, result.layout).write(epub_path)
         result.outputs["epub"] = epub_path
     return result
 
@@ -109,11 +98,10 @@ def print_index(paths: list[Path], output: str, pages: bool) -> int:
                                            formats=("pdf",) if pages else (), quiet=True))
     if result.stopped:
         return finish(result.diagnostics, result.file_count, strict=False)
-    indexes = result.indexes
     if output == "json":
-        click.echo(json.dumps(index_as_data(indexes), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(index_as_data(result.indexes), ensure_ascii=False, indent=2))
     else:
-        for index in indexes:
+        for index in result.indexes:
             click.echo(f"== {index.title} ==")
             for entry in index.entries:
                 click.echo(_entry_line(entry))
@@ -130,7 +118,7 @@ def _entry_line(entry) -> str:
     if refs:
         line += ", " + ", ".join(r.display() for r in refs)
     elif entry.locators:
-        line += ", " + ", ".join(sorted({l.text_id for l in entry.locators}))
+        line += ", " + ", ".join(sorted({locator.text_id for locator in entry.locators}))
     if entry.forms:
         line += "   [forms: " + "; ".join(sorted(entry.forms)) + "]"
     return line

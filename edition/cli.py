@@ -108,10 +108,11 @@ def stats(path: Path | None, output: str) -> None:
     """Count the edition: register entries, mentions, notes, emendations, apparatus, cross-references."""
     import json
 
-    from .stats import count_edition
+    from .model import build_book
+    from .stats import count_book
 
     edition, _ = load_edition(_paths((path,) if path else ()))
-    counts = count_edition(edition)
+    counts = count_book(build_book(edition))
     if output == "json":
         click.echo(json.dumps(counts, indent=2))
     else:

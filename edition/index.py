@@ -1,16 +1,15 @@
-"""Collect every name and work occurrence once and build the indexes, sorted by Unicode collation."""
+"""The indexes, built from the model's registers and name occurrences, sorted by Unicode collation; paged
+from a layout as a new value."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from lxml import etree
-
-from . import tei
-from .model import Book, Occurrence, local, plain_text
+from .model import Book, Occurrence, RegisterEntry
+from .vocabulary import PERSON, WORK
 
 ARTICLES = re.compile(r"^(the|a|an|le|la|les|l’|l'|el|der|die|das)\s*", re.I)
 
@@ -33,13 +32,15 @@ def initial(text: str) -> str:
     return letter if letter.isalpha() else "#"
 
 
-@dataclass
+@dataclass(frozen=True)
 class Locator:
+    """One occurrence an entry counts; its page once the index has been paged from a layout."""
+
     anchor_id: str
     text_id: str
     in_note: bool
     form: str
-    page: str | None = None  # the printed page label, once the layout is known
+    page: str | None = None  # the printed page label
     page_index: int | None = None  # physical position, for ranges and ordering
 
 
@@ -52,7 +53,7 @@ class Entry:
     gloss: str = ""
     locators: list[Locator] = field(default_factory=list)
     forms: set[str] = field(default_factory=set)
-    subentries: list["Entry"] = field(default_factory=list)
+    subentries: list[Entry] = field(default_factory=list)
     see: str | None = None  # heading of the entry this one refers to
     see_id: str | None = None
     sort_as: str = ""
@@ -78,86 +79,12 @@ class Index:
             grouped.setdefault(entry.letter, []).append(entry)
         return list(grouped.items())
 
-    def all_locators(self):
-        for entry in self.entries:
-            yield entry, entry.locators
-            for sub in entry.subentries:
-                yield sub, sub.locators
 
-
-# --- headings from the registers ------------------------------------------------------------
-
-
-def person_heading(person: etree._Element) -> str:
-    names = person.findall(tei("persName"))
-    reg = next((n for n in names if n.get("type") in ("reg", "main")), names[0] if names else None)
-    if reg is None:
-        return person.get("{http://www.w3.org/XML/1998/namespace}id") or "?"
-    surname = " ".join(plain_text(s) for s in reg.findall(tei("surname")))
-    forenames = " ".join(plain_text(f) for f in reg.findall(tei("forename")))
-    extra = " ".join(plain_text(e) for e in reg if local(e) in ("genName", "roleName", "addName"))
-    if surname:
-        rest = " ".join(x for x in (forenames, extra) if x)
-        return f"{surname}, {rest}" if rest else surname
-    return plain_text(reg)
-
-
-def person_dates(person: etree._Element) -> str:
-    def year(tag):
-        element = person.find(tei(tag))
-        if element is None:
-            return ""
-        value = element.get("when") or element.get("notBefore") or ""
-        return value.lstrip("-")[:4] if value else plain_text(element)
-
-    born, died = year("birth"), year("death")
-    if born and died:
-        return f"{born}–{died}"
-    if died:
-        return f"d. {died}"
-    if born:
-        return f"b. {born}"
-    return ""
-
-
-def identification(element: etree._Element | None, limit: int = 72) -> str:
-    """A one-line identification from a register note: its first clause, cut at a word under ``limit``."""
-    if element is None:
-        return ""
-    text = plain_text(element)
-    match = re.match(r"(.+?[.!?])(\s+[A-Z“‘(]|$)", text)
-    sentence = (match.group(1) if match else text).rstrip(".")
-    for stop in re.finditer(r"[;,:]\s|\s(?:who|which|whose)\s", sentence):
-        if stop.start() >= 14:
-            sentence = sentence[: stop.start()]
-            break
-    if len(sentence) > limit:
-        sentence = sentence[:limit].rsplit(" ", 1)[0]
-    return sentence.rstrip(" ,;:")
-
-
-def variant_forms(entry_element: etree._Element) -> list[str]:
-    """Other names the register records for an entry (variant spellings, birth names, pseudonyms)."""
-    forms = []
-    for name in entry_element:
-        if local(name) in ("persName", "orgName", "placeName", "title") and name.get("type") not in (None, "reg", "main", "full"):
-            text = plain_text(name)
-            if text:
-                forms.append(text)
-    return forms
-
-
-def work_heading(bibl: etree._Element) -> str:
-    titles = bibl.findall(tei("title"))
-    main = next((t for t in titles if t.get("type") == "main"), titles[0] if titles else None)
-    return plain_text(main) if main is not None else bibl.get("{http://www.w3.org/XML/1998/namespace}id")
+# --- building -------------------------------------------------------------------------------
 
 
 def title_sort(title: str) -> str:
     return ARTICLES.sub("", title)
-
-
-# --- building -------------------------------------------------------------------------------
 
 
 def _locators(occurrences: list[Occurrence]) -> list[Locator]:
@@ -165,43 +92,38 @@ def _locators(occurrences: list[Occurrence]) -> list[Locator]:
 
 
 def build_indexes(book: Book) -> tuple[Index, Index]:
+    """The Index of Names and the Index of Works, from the model's registers and occurrences."""
     by_target: dict[str, list[Occurrence]] = {}
     for occurrence in book.occurrences:
         by_target.setdefault(occurrence.target, []).append(occurrence)
-    persons = book.registers["person"]
-    works = book.registers["work"]
+    persons = book.registers[PERSON]
+    works = book.registers[WORK]
 
     names: list[Entry] = []
     for ident, person in persons.items():
         found = by_target.get(ident)
-        if not found:
-            continue
-        entry = Entry(ident, "person", person_heading(person), person_dates(person),
-                      identification(person.find(tei("note"))), _locators(found), {o.form for o in found})
-        names.append(entry)
+        if found:
+            names.append(Entry(ident, "person", person.heading, person.dates, person.gloss, _locators(found),
+                               {o.form for o in found}))
     names += _see_entries(names, persons)
     names.sort(key=lambda e: e.key)
 
-    work_entries: dict[str, Entry] = {}
-    for ident, bibl in works.items():
+    by_author: dict[str, Entry] = {}
+    top: list[Entry] = []
+    for ident, work in works.items():
         found = by_target.get(ident)
         if not found:
             continue
-        heading = work_heading(bibl)
-        work_entries[ident] = Entry(ident, "work", heading, _year(bibl), "", _locators(found),
-                                    {o.form for o in found}, sort_as=title_sort(heading))
-    by_author: dict[str, Entry] = {}
-    top: list[Entry] = []
-    for ident, entry in work_entries.items():
-        authors = [a.get("ref", "").lstrip("#") for a in works[ident].findall(tei("author"))]
-        authors = [a for a in authors if a in persons]
+        entry = Entry(ident, "work", work.heading, work.dates, "", _locators(found), {o.form for o in found},
+                      sort_as=title_sort(work.heading))
+        authors = [a for a in work.authors if a in persons]
         if not authors:
             top.append(entry)
             continue
         for author in authors:
             if author not in by_author:
                 person = persons[author]
-                by_author[author] = Entry(f"works-{author}", "author", person_heading(person), person_dates(person))
+                by_author[author] = Entry(f"works-{author}", "author", person.heading, person.dates)
             by_author[author].subentries.append(entry)
         top.append(Entry(f"see-{ident}", "see", entry.heading, see=by_author[authors[0]].heading,
                          see_id=by_author[authors[0]].id, sort_as=title_sort(entry.heading)))
@@ -209,11 +131,6 @@ def build_indexes(book: Book) -> tuple[Index, Index]:
         author.subentries.sort(key=lambda e: e.key)
     works_list = sorted(top + list(by_author.values()), key=lambda e: e.key)
     return (Index("index-names", "Index of Names", names), Index("index-works", "Index of Works", works_list))
-
-
-def _year(bibl) -> str:
-    date = bibl.find(tei("date"))
-    return (date.get("when") or "")[:4] if date is not None and date.get("when") else ""
 
 
 def inverted(form: str) -> str:
@@ -232,12 +149,12 @@ def primary(text: str) -> str:
     return re.sub(r"[^\w]+|_", "", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
-def _see_entries(names: list[Entry], persons: dict) -> list[Entry]:
+def _see_entries(names: list[Entry], persons: dict[str, RegisterEntry]) -> list[Entry]:
     """'Chichirin, see Chicherin': every recorded form that differs from its heading other than by accents or case."""
     extra = []
     seen = {primary(e.heading) for e in names}
     for entry in names:
-        forms = set(variant_forms(persons[entry.id])) | {f for f in entry.forms if " " not in f.strip()}
+        forms = set(persons[entry.id].forms) | {f for f in entry.forms if " " not in f.strip()}
         forms = {inverted(f) for f in forms if "(" not in f and primary(f) != primary(entry.heading)}
         surname = primary(entry.heading.split(",")[0])
         for form in sorted(forms):
@@ -252,18 +169,23 @@ def _see_entries(names: list[Entry], persons: dict) -> list[Entry]:
 # --- page numbers ---------------------------------------------------------------------------
 
 
-def assign_pages(indexes, page_of: dict[str, tuple[int, str]]) -> list[str]:
-    """Give each locator its page from the layout; return the anchors the layout did not place."""
-    missing = []
-    for index in indexes:
-        for _, locators in index.all_locators():
-            for locator in locators:
-                placed = page_of.get(locator.anchor_id)
-                if placed is None:
-                    missing.append(locator.anchor_id)
-                    continue
-                locator.page_index, locator.page = placed
-    return missing
+def assign_pages(indexes, page_of: dict[str, tuple[int, str]]) -> tuple[tuple[Index, ...], list[str]]:
+    """The indexes with each locator's page from a layout (id -> (physical index, label)), and the anchors
+    the layout did not place. The indexes given are not changed."""
+    missing: list[str] = []
+
+    def paged(entry: Entry) -> Entry:
+        locators = []
+        for locator in entry.locators:
+            placed = page_of.get(locator.anchor_id)
+            if placed is None:
+                missing.append(locator.anchor_id)
+                locators.append(locator)
+            else:
+                locators.append(replace(locator, page_index=placed[0], page=placed[1]))
+        return replace(entry, locators=locators, subentries=[paged(sub) for sub in entry.subentries])
+
+    return tuple(replace(index, entries=[paged(e) for e in index.entries]) for index in indexes), missing
 
 
 @dataclass(frozen=True)
@@ -287,7 +209,7 @@ def page_references(locators: list[Locator]) -> list[PageRef]:
     refs: list[tuple[int, PageRef]] = []
     for index in sorted(pages):
         group = pages[index]
-        in_text = [l for l in group if not l.in_note]
+        in_text = [locator for locator in group if not locator.in_note]
         chosen = (in_text or group)[0]
         refs.append((index, PageRef(chosen.page, not in_text, chosen.anchor_id)))
     merged: list[PageRef] = []
@@ -321,8 +243,9 @@ def index_as_data(indexes) -> dict:
         if entry.locators:
             data["pages"] = [r.display() for r in page_references(entry.locators)]
             data["locators"] = [
-                {"anchor": l.anchor_id, "text": l.text_id, "form": l.form, "in_note": l.in_note, "page": l.page}
-                for l in entry.locators
+                {"anchor": locator.anchor_id, "text": locator.text_id, "form": locator.form,
+                 "in_note": locator.in_note, "page": locator.page}
+                for locator in entry.locators
             ]
         if entry.subentries:
             data["subentries"] = [entry_data(s) for s in entry.subentries]

@@ -127,11 +127,6 @@ class Edition:
     file_count: int
     focus: set[Path] | None = None
     unreadable_ids: set[str] = field(default_factory=set)  # ids of files that could not be parsed
-    _ids: dict | None = field(default=None, repr=False)
-
-    @property
-    def single_text(self) -> bool:
-        return self.manifest is None
 
     def document(self, path: Path) -> Document | None:
         path = path.resolve()
@@ -207,7 +202,8 @@ def load_edition(paths: list[Path]) -> tuple[Edition, list[Diagnostic]]:
     return edition, diagnostics
 
 
-def load_document(path: Path, root_dir: Path, _seen: frozenset = frozenset()) -> tuple[Document | None, list[Diagnostic]]:
+def load_document(path: Path, root_dir: Path,
+                  _seen: frozenset = frozenset()) -> tuple[Document | None, list[Diagnostic]]:
     """Parse one file; on any failure return a diagnostic with a location instead of a tree."""
     shown = display_path(path)
 

@@ -12,7 +12,8 @@ EXIT_USAGE = 2
 EXIT_INTERNAL = 3
 
 
-def finish(diagnostics: list[Diagnostic], file_count: int, *, strict: bool, output: str = "text", quiet: bool = False) -> int:
+def finish(diagnostics: list[Diagnostic], file_count: int, *, strict: bool, output: str = "text",
+           quiet: bool = False) -> int:
     """Print what was found and decide the exit code, in this one place."""
     if strict:
         diagnostics = promote_warnings(diagnostics)

@@ -79,6 +79,56 @@ def mini_build(tmp_path_factory):
     return result
 
 
+# --- the model of a small TEI text -----------------------------------------------------------
+
+TEI_TEXT = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title>'
+            "</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc>{source}</sourceDesc></fileDesc>"
+            "</teiHeader><text><body>{body}</body></text></TEI>")
+
+
+def model_of(folder: Path, body: str, source: str = "<p>x</p>"):
+    """The model (Book) of one TEI text whose body is ``body``, written to ``folder``/t.xml."""
+    from edition.load import load_edition
+    from edition.model import build_book
+
+    path = folder / "t.xml"
+    path.write_text(TEI_TEXT.format(body=body, source=source), encoding="utf-8")
+    edition, diagnostics = load_edition([path])
+    assert not diagnostics, [d.format() for d in diagnostics]
+    return build_book(edition)
+
+
+def body_html(book) -> str:
+    """The model HTML of the first text's body, as one string."""
+    from lxml import etree
+
+    body = book.texts[0].section[0]
+    return (body.text or "") + "".join(etree.tostring(child, encoding="unicode") for child in body)
+
+
+def html_of(folder: Path, body: str, source: str = "<p>x</p>") -> str:
+    return body_html(model_of(folder, body, source))
+
+
+def rendering_cases(path: Path) -> dict[str, tuple[str, str]]:
+    """TEI-to-HTML cases from a Markdown file: a "## name" heading, then the TEI body and the model HTML, each
+    on one indented line."""
+    cases: dict[str, tuple[str, str]] = {}
+    for block in path.read_text(encoding="utf-8").split("\n## ")[1:]:
+        name, *lines = [line for line in block.splitlines() if line.strip()]
+        tei_body, expected = (line.strip() for line in lines)
+        cases[name] = (tei_body, expected)
+    return cases
+
+
+def pytest_generate_tests(metafunc):
+    """A test taking ``tei_body`` and ``expected`` runs over the cases of its module in cases/NAME.md."""
+    if {"tei_body", "expected"} <= set(metafunc.fixturenames):
+        module = Path(metafunc.module.__file__)
+        cases = rendering_cases(module.parent / "cases" / f"{module.stem.removeprefix('test_')}.md")
+        metafunc.parametrize("tei_body, expected", list(cases.values()), ids=list(cases))
+
+
 def pdf_pages_text(path: Path) -> list[str]:
     """The text of every page, with words rejoined across line-end hyphens and ligatures unfolded."""
     import unicodedata

@@ -1,4 +1,4 @@
-"""Building: the sandbox, atomic writes, stopping on errors, generic rendering, the index command."""
+"""Building: atomic writes, stopping on errors, refusing the network, generic rendering, the index command."""
 
 from __future__ import annotations
 
@@ -6,22 +6,10 @@ import json
 import shutil
 
 import pytest
-from weasyprint.urls import FatalURLFetchingError
 
 from conftest import FIXTURES, TEI
-from edition.write.pdf import PROJECT, Sandbox
 
-
-def test_sandbox_refuses_the_network_and_files_outside(tmp_path):
-    fetcher = Sandbox([PROJECT, tmp_path])
-    for url in ("http://example.org/x.css", "https://example.org/font.ttf", "ftp://example.org/a",
-                "file:///etc/passwd", (PROJECT.parent / "elsewhere.css").as_uri()):
-        with pytest.raises(FatalURLFetchingError):
-            fetcher.fetch(url)
-    inside = tmp_path / "ok.css"
-    inside.write_text("p {}")
-    assert fetcher.fetch(inside.as_uri()) is not None
-    assert fetcher.fetch("data:text/css,p{}") is not None
+pytestmark = pytest.mark.slow
 
 
 def test_mini_edition_builds_both_books(mini_build):

@@ -128,3 +128,17 @@ def test_editors_files_are_never_modified(run, mini_edition):
     before = {p: p.read_bytes() for p in mini_edition.rglob("*.xml")}
     run("validate", mini_edition)
     assert before == {p: p.read_bytes() for p in mini_edition.rglob("*.xml")}
+
+
+def test_a_file_larger_than_the_loader_reads_is_refused(run, tmp_path, monkeypatch):
+    from edition import load
+
+    monkeypatch.setattr(load, "MAX_FILE_BYTES", 100)
+    diagnostic = only_diagnostic(run, write(tmp_path, "big.xml", "<TEI>" + "x" * 200 + "</TEI>"))
+    assert diagnostic["rule"] == "xml-too-large" and "limit is 100" in diagnostic["message"]
+
+
+def test_a_file_that_cannot_be_read_is_reported(run, tmp_path):
+    (tmp_path / "folder.xml").mkdir()
+    result = run("validate", "--format", "json", tmp_path)
+    assert [d["rule"] for d in json.loads(result.stdout)["diagnostics"]] == ["file-unreadable"]

@@ -7,15 +7,16 @@ from datetime import date
 
 from lxml import etree
 
-from .. import tei
+from .. import local_name, tei
 from ..diagnostics import Diagnostic
 from ..load import Document, Edition
-from .references import POINTER_FROM_TO, REGISTER_LISTS, local
+from ..vocabulary import NAME_KINDS, REGISTER_LISTS
+from .references import POINTER_FROM_TO
 from .rules import finding
 
 PAIRS = ({"sic", "corr"}, {"orig", "reg"}, {"abbr", "expan"})
 DATE_ATTRIBUTES = ("when", "notBefore", "notAfter", "from", "to")
-NAMES = {tei("persName"), tei("title"), tei("placeName"), tei("orgName")}
+NAMES = {tei(name) for name in NAME_KINDS}
 _ISO = re.compile(
     r"^(?P<year>-?\d{4,})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?)?"
     r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})?)?$"
@@ -68,16 +69,16 @@ def _check_document(document: Document) -> list[Diagnostic]:
             if not is_iso_date(value):
                 found.append(finding(
                     document, element, "date-not-iso",
-                    f'@{name}="{value}" on <{local(element)}> is not an ISO 8601 date; '
+                    f'@{name}="{value}" on <{local_name(element)}> is not an ISO 8601 date; '
                     "write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 1918-03-03)",
                     name,
                 ))
         if tag in NAMES and element in in_text and element.get("ref") is None and element.get("key") is None:
-            if not any(a.tag in REGISTER_LISTS for a in element.iterancestors()):
+            if not any(local_name(a) in REGISTER_LISTS for a in element.iterancestors()):
                 label = " ".join("".join(element.itertext()).split())
                 found.append(finding(
                     document, element, "name-unlinked",
-                    f'<{local(element)}>{label[:40]}</{local(element)}> has no @ref; '
+                    f'<{local_name(element)}>{label[:40]}</{local_name(element)}> has no @ref; '
                     "point it at its register entry",
                 ))
     return found
@@ -91,10 +92,10 @@ def _has_content(element: etree._Element) -> bool:
 
 def _check_choice(document: Document, choice: etree._Element) -> list[Diagnostic]:
     children = [c for c in choice if isinstance(c.tag, str)]
-    names = {local(c) for c in children}
+    names = {local_name(c) for c in children}
     if len(children) == 2 and names in PAIRS:
         return []
-    shown = ", ".join(f"<{local(c)}>" for c in children) or "nothing"
+    shown = ", ".join(f"<{local_name(c)}>" for c in children) or "nothing"
     return [finding(
         document, choice, "choice-unpaired",
         f"<choice> holds {shown}; it must pair <sic>/<corr>, <orig>/<reg> or <abbr>/<expan>",

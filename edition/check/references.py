@@ -11,9 +11,10 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from .. import TEI_NS, XML_ID, tei
+from .. import TEI_NS, XML_ID, local_name, tei
 from ..diagnostics import Diagnostic
 from ..load import MANIFEST_NAME, Document, Edition
+from ..vocabulary import ENTRY_ELEMENTS, WORK, entry_kind, name_kind
 from .rules import finding
 
 # Attributes whose values are TEI pointers (teidata.pointer, one or several).
@@ -24,33 +25,6 @@ POINTER_ATTRIBUTES = (
 # @from/@to are pointers on these elements; on datable elements they are dates.
 POINTER_FROM_TO = {tei("app"), tei("span"), tei("spanGrp"), tei("alt"), tei("witDetail"), tei("link")}
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:")
-
-# What a name's pointer must reach: element local names allowed as targets.
-PERSON = {"person", "personGrp"}
-WORK = {"bibl", "biblStruct", "biblFull"}
-PLACE = {"place"}
-ORG = {"org"}
-KIND_OF_NAME = {
-    "persName": ("person", PERSON),
-    "title": ("work", WORK),
-    "placeName": ("place", PLACE),
-    "orgName": ("org", ORG),
-}
-KIND_OF_RS = {
-    "person": ("person", PERSON),
-    "work": ("work", WORK),
-    "title": ("work", WORK),
-    "bibl": ("work", WORK),
-    "place": ("place", PLACE),
-    "org": ("org", ORG),
-}
-REGISTER_ENTRIES = {tei("person"), tei("personGrp"), tei("place"), tei("org")}
-REGISTER_LISTS = {tei("listPerson"), tei("listPlace"), tei("listOrg"), tei("listBibl")}
-
-
-def local(element: etree._Element) -> str:
-    return etree.QName(element).localname
-
 
 @dataclass(frozen=True)
 class Target:
@@ -135,14 +109,13 @@ def pointer_attributes(element: etree._Element):
 
 
 def expected_kind(element: etree._Element, attribute: str) -> tuple[str, set[str]] | None:
+    """What a pointer must reach: (kind, element names allowed)."""
     if attribute == "wit":
         return "witness", {"witness", "listWit"}
     if attribute != "ref":
         return None
-    name = local(element)
-    if name == "rs":
-        return KIND_OF_RS.get((element.get("type") or "").lower())
-    return KIND_OF_NAME.get(name)
+    kind = name_kind(element)
+    return (kind, ENTRY_ELEMENTS[kind]) if kind else None
 
 
 def check(edition: Edition, table: IdTable) -> list[Diagnostic]:
@@ -154,7 +127,7 @@ def check(edition: Edition, table: IdTable) -> list[Diagnostic]:
                 target = table.resolve(document, token)
                 if target == "external":
                     continue
-                name = f"{local(element)}/@{attribute}"
+                name = f"{local_name(element)}/@{attribute}"
                 if target is None:
                     if not edition.in_focus(document) or token.rsplit("#", 1)[-1] in edition.unreadable_ids:
                         continue  # a pointer into a file that did not parse: its own error says enough
@@ -186,14 +159,11 @@ def check(edition: Edition, table: IdTable) -> list[Diagnostic]:
                 kind = expected_kind(element, attribute)
                 if kind and edition.in_focus(document):
                     label, allowed = kind
-                    if local(target.element) not in allowed or (
-                        label == "work" and target.element.getparent() is not None
-                        and target.element.getparent().tag != tei("listBibl")
-                    ):
+                    if local_name(target.element) not in allowed or (label == WORK and not entry_kind(target.element)):
                         found.append(
                             finding(
                                 document, element, "ref-wrong-kind",
-                                f'{name} "{token}" points to a <{local(target.element)}>, not a <{label}>'
+                                f'{name} "{token}" points to a <{local_name(target.element)}>, not a <{label}>'
                                 + (" in a listBibl register" if label == "work" else ""),
                                 attribute,
                             )
@@ -206,10 +176,7 @@ def check(edition: Edition, table: IdTable) -> list[Diagnostic]:
 def register_entries(document: Document):
     """Entries of persons, places, organisations and works in a document's registers."""
     for element in document.root.iter(etree.Element):
-        if element.tag in REGISTER_ENTRIES or (
-            element.tag in {tei(n) for n in WORK} and element.getparent() is not None
-            and element.getparent().tag == tei("listBibl")
-        ):
+        if entry_kind(element):
             yield element
 
 
@@ -226,7 +193,7 @@ def _unused_entries(edition: Edition, referenced: set) -> list[Diagnostic]:
                 found.append(
                     finding(
                         document, entry, "register-unused",
-                        f'<{local(entry)} xml:id="{ident}"> is referred to from nowhere; '
+                        f'<{local_name(entry)} xml:id="{ident}"> is referred to from nowhere; '
                         "point a name at it or remove the entry",
                     )
                 )

@@ -29,7 +29,8 @@ RULES: dict[str, Rule] = {
         Rule("xml-too-large", _E, "The file is larger than the loader accepts."),
         Rule("file-unreadable", _E, "The file cannot be read."),
         Rule("xinclude-refused", _E, "An XInclude reaches outside the edition folder, a URL, or itself."),
-        Rule("schema", _E, "The file does not match its RELAX NG schema (an element or attribute out of place or misspelt)."),
+        Rule("schema", _E,
+             "The file does not match its RELAX NG schema (an element or attribute out of place or misspelt)."),
         Rule("schema-missing", _E, "The schema the file's xml-model names is not in the edition folder."),
         Rule("id-duplicate", _E, "An xml:id is used twice in the edition (ids are unique across files)."),
         Rule("ref-unresolved", _E, "A pointer (#id or file.xml#id) reaches nothing in the edition."),
@@ -48,7 +49,8 @@ RULES: dict[str, Rule] = {
 }
 
 
-def finding(document: Document, element: etree._Element, rule: str, message: str, attribute: str | None = None) -> Diagnostic:
+def finding(document: Document, element: etree._Element, rule: str, message: str,
+            attribute: str | None = None) -> Diagnostic:
     """A diagnostic for ``rule`` at an element (or one of its attributes) of a document."""
     path, line, column = document.locate(element, attribute)
     return Diagnostic(path, line, column, RULES[rule].severity, rule, message)

@@ -11,8 +11,8 @@ from urllib.parse import unquote, urlsplit
 
 from lxml import etree
 
-from ..diagnostics import Diagnostic, Severity
 from .. import TEI_NS, XML_NS
+from ..diagnostics import Diagnostic, Severity
 from ..load import Document, Edition, make_parser
 
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
@@ -88,7 +88,8 @@ def compile_schema(path: Path, mtime: float) -> CompiledSchema:
 def schema_of(document: Document) -> tuple[str, str] | None:
     """``(href, kind)`` of the RELAX NG schema the document's xml-model names, if any."""
     for pi in document.tree.xpath("/processing-instruction('xml-model')"):
-        pseudo = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _PSEUDO.finditer(pi.text or "")}
+        pseudo = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+                  for m in _PSEUDO.finditer(pi.text or "")}
         href = pseudo.get("href", "")
         if pseudo.get("schematypens") == RNG_NS or href.endswith(".rng"):
             return href, "rng"
@@ -156,7 +157,8 @@ def _unknown_names(document: Document, schema: CompiledSchema) -> list[Diagnosti
         name = qname.localname
         if name not in schema.elements:
             close = difflib.get_close_matches(name, schema.elements, n=1, cutoff=0.7)
-            hint = f"; did you mean <{close[0]}>?" if close else "; see tei/ENCODING.md for the elements this edition uses"
+            hint = (f"; did you mean <{close[0]}>?" if close
+                    else "; see tei/ENCODING.md for the elements this edition uses")
             path, line, column = document.locate(element)
             found.append(Diagnostic(path, line, column, Severity.ERROR, "schema",
                                     f"<{name}> is not an element of this edition's schema{hint}"))
@@ -184,7 +186,8 @@ def _element_at(document: Document, line: int, name: str | None) -> etree._Eleme
 
 def _reword(message: str) -> str:
     message = re.sub(r"Did not expect element (\S+) there", r"<\1> is not allowed here (see tei/ENCODING.md)", message)
-    message = re.sub(r"Element (\S+) has extra content: text", r"<\1> holds content its schema does not allow there", message)
+    message = re.sub(r"Element (\S+) has extra content: text", r"<\1> holds content its schema does not allow there",
+                     message)
     message = re.sub(r"Element (\S+) has extra content: (\S+)", r"<\2> is not allowed at this point in <\1>", message)
     message = re.sub(r"Expecting element (\S+), got (\S+)", r"<\2> found where <\1> was expected", message)
     return message

@@ -8,27 +8,28 @@ from collections.abc import Callable
 from lxml import etree
 
 from ..index import Entry, Index, page_references
-from ..model import Book, Text, TextualEntry, sub
+from ..model import Book, Text, TextualEntry
+from ..model.html import add_element
 
 Href = Callable[[str], str]  # HTML id -> the link to it in this writer's output
 
 
 def text_opening(text: Text, part_title: str) -> etree._Element:
     header = etree.Element("header", {"class": "text-opening"})
-    title = sub(header, "h1", "text-title")
+    title = add_element(header, "h1", "text-title")
     title.text = text.title
     title.set("data-short", text.short_title)
     title.set("data-part", part_title)
     if text.role == "front":
         return header  # the editors' own matter: its title is enough
     for author in text.authors:
-        line = sub(header, "p", "text-author")
+        line = add_element(header, "p", "text-author")
         line.text = author
     for resp in text.responsibility:
-        line = sub(header, "p", "text-resp")
+        line = add_element(header, "p", "text-resp")
         line.text = resp
     if text.source:
-        line = sub(header, "p", "text-source")
+        line = add_element(header, "p", "text-source")
         if text.source_html is not None:
             line.text = text.source_html.text
             for child in copy.deepcopy(text.source_html):
@@ -36,75 +37,80 @@ def text_opening(text: Text, part_title: str) -> etree._Element:
         else:
             line.text = text.source
         if text.siglum:
-            siglum = sub(line, "span", "siglum")
+            siglum = add_element(line, "span", "siglum")
             siglum.text = f" [{text.siglum}]"
     return header
 
 
-def title_page(book: Book, parent: etree._Element) -> None:
+def half_title(book: Book, parent: etree._Element) -> None:
+    half = add_element(parent, "section", "half-title")
+    add_element(half, "p").text = book.metadata.title
+
+
+def title_page(book: Book, parent: etree._Element, title_tag: str = "p") -> etree._Element:
+    """Authors, title, subtitle, editors, publisher (the EPUB's title is its page's heading)."""
     meta = book.metadata
-    half = sub(parent, "section", "half-title")
-    line = sub(half, "p", "")
-    line.text = meta.title
-    page = sub(parent, "section", "title-page")
+    page = add_element(parent, "section", "title-page")
     for author in meta.authors:
-        sub(page, "p", "book-author").text = author
-    sub(page, "p", "book-title").text = meta.title
+        add_element(page, "p", "book-author").text = author
+    add_element(page, title_tag, "book-title").text = meta.title
     if meta.subtitle:
-        sub(page, "p", "book-subtitle").text = meta.subtitle
+        add_element(page, "p", "book-subtitle").text = meta.subtitle
     for editor in meta.editors:
-        sub(page, "p", "book-editor").text = f"Edited by {editor}"
+        add_element(page, "p", "book-editor").text = f"Edited by {editor}"
     if meta.publisher:
-        sub(page, "p", "book-publisher").text = meta.publisher
+        add_element(page, "p", "book-publisher").text = meta.publisher
+    return page
 
 
 def copyright_page(book: Book, parent: etree._Element) -> None:
     meta = book.metadata
-    page = sub(parent, "section", "copyright")
-    sub(page, "p", "").text = f"{meta.title}" + (f": {meta.subtitle}" if meta.subtitle else "")
-    version = " ".join(x for x in (f"Version {meta.version}" if meta.version else "", f"of {meta.date_display}" if meta.date_display else "") if x)
+    page = add_element(parent, "section", "copyright")
+    add_element(page, "p").text = f"{meta.title}" + (f": {meta.subtitle}" if meta.subtitle else "")
+    version = " ".join(x for x in (f"Version {meta.version}" if meta.version else "",
+                                   f"of {meta.date_display}" if meta.date_display else "") if x)
     if version:
-        sub(page, "p", "").text = version + "."
+        add_element(page, "p").text = version + "."
     if meta.publisher:
-        sub(page, "p", "").text = f"Published by {meta.publisher}."
+        add_element(page, "p").text = f"Published by {meta.publisher}."
     if meta.licence:
-        sub(page, "p", "").text = meta.licence
+        add_element(page, "p").text = meta.licence
     if meta.rights:
-        sub(page, "p", "").text = meta.rights
+        add_element(page, "p").text = meta.rights
     if book.witnesses:
-        sub(page, "h2", "").text = "Sources"
-        sub(page, "p", "").text = ("Each text is printed from the copy named below and described in full in the "
-                                   "list of witnesses; rights in each remain with its holders.")
+        add_element(page, "h2").text = "Sources"
+        add_element(page, "p").text = ("Each text is printed from the copy named below and described in full "
+                                           "in the list of witnesses; rights in each remain with its holders.")
         for witness in book.witnesses:
-            line = sub(page, "p", "source")
+            line = add_element(page, "p", "source")
             line.text = f"{witness.text_title}: {witness.description}"
 
 
 def witness_list(book: Book, parent: etree._Element) -> etree._Element:
-    section = sub(parent, "section", "witness-list")
+    section = add_element(parent, "section", "witness-list")
     section.set("id", "witnesses")
-    sub(section, "h1", "").text = "Witnesses and Sigla"
-    intro = sub(section, "p", "intro-note")
+    add_element(section, "h1").text = "Witnesses and Sigla"
+    intro = add_element(section, "p", "intro-note")
     intro.text = ("Each text is printed from the witness named here; its siglum follows a rejected reading "
                   "in the textual notes and the list of emendations.")
-    listing = sub(section, "dl", "")
+    listing = add_element(section, "dl")
     for witness in book.witnesses:
-        term = sub(listing, "dt", "")
+        term = add_element(listing, "dt")
         term.text = witness.text_title
-        description = sub(listing, "dd", "")
-        siglum = sub(description, "span", "siglum")
+        description = add_element(listing, "dd")
+        siglum = add_element(description, "span", "siglum")
         siglum.text = witness.siglum or "—"
         siglum.tail = " " + witness.description
     return section
 
 
 def textual_entries(book: Book, parent: etree._Element, kind: str, title: str, section_id: str, intro: str,
-                    page_label: Callable[[str], str], href: Href, backlink_prefix: str = "") -> etree._Element:
+                    page_label: Callable[[str], str], href: Href) -> etree._Element:
     """Textual notes ('variant') or the list of emendations ('emendation'), grouped by text, keyed by page and lemma."""
-    section = sub(parent, "section", "back " + ("textual-notes" if kind == "variant" else "emendations"))
+    section = add_element(parent, "section", "back " + ("textual-notes" if kind == "variant" else "emendations"))
     section.set("id", section_id)
-    sub(section, "h1", "").text = title
-    sub(section, "p", "intro-note").text = intro
+    add_element(section, "h1").text = title
+    add_element(section, "p", "intro-note").text = intro
     titles = {t.id: t.title for t in book.front + book.texts}
     current = None
     for entry in book.textual:
@@ -112,13 +118,13 @@ def textual_entries(book: Book, parent: etree._Element, kind: str, title: str, s
             continue
         if entry.text_id != current:
             current = entry.text_id
-            sub(section, "h2", "").text = titles.get(current, current)
-        line = sub(section, "p", "entry")
-        line.set("id", f"{backlink_prefix}tn-{entry.anchor_id}")
-        page = sub(line, "span", "page")
+            add_element(section, "h2").text = titles.get(current, current)
+        line = add_element(section, "p", "entry")
+        line.set("id", f"tn-{entry.anchor_id}")
+        page = add_element(line, "span", "page")
         page.text = page_label(entry.anchor_id)
         page.tail = " "
-        lemma = sub(line, "a", "lemma-ref")
+        lemma = add_element(line, "a", "lemma-ref")
         lemma.set("href", href(entry.anchor_id))
         lemma.text = abbreviated(entry.lemma) or "[—]"
         lemma.tail = "] "
@@ -136,69 +142,68 @@ def abbreviated(lemma: str, words: int = 10) -> str:
 
 def _readings(line: etree._Element, entry: TextualEntry) -> None:
     for number, (reading, sigla) in enumerate(entry.readings):
-        span = sub(line, "span", "reading")
+        span = add_element(line, "span", "reading")
         span.text = reading
         if sigla:
-            siglum = sub(line, "span", "siglum")
+            siglum = add_element(line, "span", "siglum")
             siglum.text = " " + sigla
         if number < len(entry.readings) - 1:
-            sub(line, "span", "").text = "; "
+            add_element(line, "span").text = "; "
     if entry.comment:
-        sub(line, "span", "").text = " — "
-        sub(line, "span", "comment").text = entry.comment
+        add_element(line, "span").text = " — "
+        add_element(line, "span", "comment").text = entry.comment
 
 
-def index_section(index: Index, parent: etree._Element, href: Href, entry_href: Href | None = None,
-                  epub: bool = False) -> etree._Element:
+def index_section(index: Index, parent: etree._Element, href: Href, epub: bool = False) -> etree._Element:
     """An index as nested letter groups of entries: 'Heading (dates), gloss, 12, 14–16, 20n'."""
-    section = sub(parent, "section", "back index")
+    section = add_element(parent, "section", "back index")
     section.set("id", index.id)
-    sub(section, "h1", "").text = index.title
-    columns = sub(section, "div", "columns")
+    add_element(section, "h1").text = index.title
+    columns = add_element(section, "div", "columns")
     used: set[str] = set()
     for letter, entries in index.groups():
-        group = sub(columns, "section", "letter-group") if epub else columns
-        sub(group, "h2", "letter").text = letter
-        holder = sub(group, "ul", "entries") if epub else group
+        group = add_element(columns, "section", "letter-group") if epub else columns
+        add_element(group, "h2", "letter").text = letter
+        holder = add_element(group, "ul", "entries") if epub else group
         for entry in entries:
             _entry(holder, entry, href, epub, False, used)
     return section
 
 
 def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: set, parent_id: str = "") -> None:
-    line = sub(holder, "li" if epub else "p", "entry" + (" sub" if sub_entry else ""))
+    line = add_element(holder, "li" if epub else "p", "entry" + (" sub" if sub_entry else ""))
     # a work by two authors stands under each; only its first place carries the plain id
     ident = f"idx-{entry.id}"
     if ident in used:
         ident = f"idx-{entry.id}--{parent_id}"
     used.add(ident)
     line.set("id", ident)
-    term = sub(line, "span", "term")
+    term = add_element(line, "span", "term")
     term.text = entry.heading
     if entry.dates:
         term.tail = f" ({entry.dates})"
     if entry.see:
         _append(line, ", ")
-        see = sub(line, "span", "see")
+        see = add_element(line, "span", "see")
         see.text = "see "
-        target = sub(see, "a", "see-target")
+        target = add_element(see, "a", "see-target")
         target.set("href", href(f"idx-{entry.see_id}"))
         target.text = entry.see
         return
     if entry.gloss and not sub_entry:
         _append(line, ", ")
-        sub(line, "span", "gloss").text = entry.gloss.rstrip(".")
+        add_element(line, "span", "gloss").text = entry.gloss.rstrip(".")
     refs = page_references(entry.locators)
     if refs:
         _append(line, ", ")
     for number, ref in enumerate(refs):
-        link = sub(line, "a", "locator")
+        link = add_element(line, "a", "locator")
         link.set("href", href(ref.first_anchor))
         link.text = ref.display()
         if number < len(refs) - 1:
             link.tail = ", "
     if entry.subentries:
-        nested = sub(line, "ul", "subentries") if epub else holder
+        nested = add_element(line, "ul", "subentries") if epub else holder
         for subentry in entry.subentries:
             _entry(nested, subentry, href, epub, True, used, parent_id=entry.id)
 

@@ -14,6 +14,8 @@ NS = {"x": "http://www.w3.org/1999/xhtml", "epub": "http://www.idpf.org/2007/ops
       "opf": "http://www.idpf.org/2007/opf"}
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
 
+pytestmark = pytest.mark.slow
+
 
 class Epub:
     def __init__(self, path):
@@ -39,10 +41,9 @@ def test_epubcheck_reports_nothing(serge_build):
 
 def test_two_builds_are_byte_identical(serge_build, tmp_path):
     """Built again, and built alone from the PDF's layout file as `make epub` does: the same bytes."""
+    from conftest import TEI
     from edition.build import build_edition
     from edition.config import BuildConfig
-
-    from conftest import TEI
 
     out = serge_build.outputs["epub"].parent
     again = tmp_path / "again"

@@ -36,13 +36,35 @@ def test_rule_fires_on_its_fixture_and_only_there(run, fixture):
     assert all(d["column"] > 0 for d in diagnostics_of(run, fixture))
 
 
-def test_every_document_rule_has_a_fixture_or_a_loader_test():
-    covered_elsewhere = {
-        "xml-malformed", "xml-encoding", "xml-empty", "xml-entity", "xml-too-large", "file-unreadable",
-        "schema", "schema-missing", "manifest-missing-text",
-    }
+# Rules that need more than one broken file to show (a whole file that does not parse, an edition folder):
+# the test that shows each, which must name the rule.
+COVERED_BY_TEST = {
+    "xml-malformed": "test_load.py::test_broken_file_gives_one_located_diagnostic",
+    "xml-encoding": "test_load.py::test_broken_file_gives_one_located_diagnostic",
+    "xml-empty": "test_load.py::test_broken_file_gives_one_located_diagnostic",
+    "xml-entity": "test_load.py::test_entity_bomb_is_refused_with_its_location",
+    "xml-too-large": "test_load.py::test_a_file_larger_than_the_loader_reads_is_refused",
+    "file-unreadable": "test_load.py::test_a_file_that_cannot_be_read_is_reported",
+    "schema": "check/test_rules.py::test_schema_catches_misspelt_element_and_attribute",
+    "schema-missing": "check/test_rules.py::test_schema_outside_the_edition_is_refused",
+    "manifest-missing-text": "check/test_rules.py::test_text_left_out_of_the_manifest_is_reported",
+}
+
+
+def test_every_rule_has_a_fixture_or_a_test_that_shows_it():
+    import ast
+
     with_fixture = {p.stem for p in RULE_FIXTURES}
-    assert set(RULES) - with_fixture - covered_elsewhere == set()
+    assert set(RULES) - with_fixture == set(COVERED_BY_TEST)
+    tests = Path(__file__).resolve().parents[1]
+    for rule, where in COVERED_BY_TEST.items():
+        file, name = where.split("::")
+        text = (tests / file).read_text(encoding="utf-8")
+        function = next((n for n in ast.parse(text).body if isinstance(n, ast.FunctionDef) and n.name == name), None)
+        assert function is not None, f"{where} does not exist"
+        first = min([function.lineno] + [d.lineno for d in function.decorator_list])
+        source = "\n".join(text.splitlines()[first - 1:function.end_lineno])
+        assert f'"{rule}"' in source or f"[{rule}]" in source, f"{where} does not show {rule}"
 
 
 def test_rule_severities_match_the_catalogue(run):

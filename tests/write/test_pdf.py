@@ -10,6 +10,8 @@ from pypdf import PdfReader
 
 from conftest import pdf_pages_text
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def pdf(serge_build):

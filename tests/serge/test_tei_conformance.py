@@ -21,12 +21,14 @@ def jing(files: list[Path]) -> subprocess.CompletedProcess:
     return subprocess.run([str(pyjing), str(TEI_ALL), *map(str, files)], capture_output=True, text=True)
 
 
+@pytest.mark.slow
 def test_every_edition_file_is_valid_tei_all():
     shared_path("schemas", "tei_all.rng")
     result = jing(EDITION_FILES + MINI_FILES)
     assert result.returncode == 0 and result.stdout == "", result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_jing_does_report_invalid_tei(tmp_path):
     shared_path("schemas", "tei_all.rng")
     bad = tmp_path / "bad.xml"
@@ -42,6 +44,7 @@ def test_file_names_the_edition_schema(path):
     assert kind == "rng" and (path.parent / href).resolve() == (TEI / "schema" / "edition.rng").resolve()
 
 
+@pytest.mark.slow
 def test_edition_schema_is_generated_from_the_customisation():
     tei_all = shared_path("schemas", "tei_all.rng")
     from lxml import etree
@@ -50,5 +53,8 @@ def test_edition_schema_is_generated_from_the_customisation():
 
     fresh = customise(tei_all, TEI / "schema" / "customisation.toml")
     committed = etree.parse(str(TEI / "schema" / "edition.rng"))
-    names = lambda tree: sorted(e.get("name") for e in tree.iter("{http://relaxng.org/ns/structure/1.0}element"))
+
+    def names(tree):
+        return sorted(e.get("name") for e in tree.iter("{http://relaxng.org/ns/structure/1.0}element"))
+
     assert names(fresh) == names(committed), "run `make schema` after editing tei/schema/customisation.toml"

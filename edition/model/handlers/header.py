@@ -1,0 +1,8 @@
+"""Header elements: the header itself is not printed; a few of its phrases occur in a source's description."""
+
+from __future__ import annotations
+
+from ..registry import Display, generic, omitted
+
+omitted("teiHeader")
+generic("extent", "edition", "series", "textLang", display=Display.INLINE)

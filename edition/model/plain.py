@@ -1,0 +1,31 @@
+"""A TEI element's words as one line of plain text, for titles, headings, lemmas and readings."""
+
+from __future__ import annotations
+
+from .. import local_name
+
+# Never part of an element's words: readings the text rejects, corrected errors, descriptions of gaps.
+_NOT_WORDS = ("rdg", "sic", "orig", "abbr", "witDetail", "desc")
+
+
+def clean(text: str | None) -> str:
+    return " ".join((text or "").split())
+
+
+def plain_text(element, skip=("note",)) -> str:
+    """An element's words, without its notes, apparatus readings or corrected errors."""
+    parts: list[str] = []
+
+    def walk(node, top=False):
+        name = local_name(node)
+        if top or (name not in skip and name not in _NOT_WORDS):
+            if node.text:
+                parts.append(node.text)
+            for child in node:
+                if isinstance(child.tag, str):
+                    walk(child)
+                if child.tail:
+                    parts.append(child.tail)
+
+    walk(element, top=True)
+    return clean("".join(parts))

@@ -1,0 +1,169 @@
+"""The walk: each TEI text becomes model HTML through the handler registry, collecting notes, entries and names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lxml import etree
+
+from .. import TEI_NS, XML_ID, XML_LANG, local_name, tei
+from ..diagnostics import Diagnostic, Severity
+from ..load import Document, Edition
+from . import handlers  # noqa: F401  (registers every handler)
+from .book import Note, Occurrence, RegisterEntry, TextualEntry
+from .handlers.core import ITALIC_RENDS, render_note
+from .html import BLOCK_PARENTS, add_element, append_text
+from .registry import Display, decision_for, is_block
+
+# Children that make a generically rendered element a block (labels and bibliographic references do not).
+_INLINE_EVEN_IF_BLOCK = {tei("label"), tei("bibl")}
+# Empty elements whose handler places the notes attached to them itself.
+_MILESTONES = {"anchor", "pb", "lb", "cb", "milestone"}
+_DETACHED_PARENTS = {"div", "back", "front", "body", "noteGrp", "listAnnotation", "standOff"}
+
+
+class BookState:
+    """What the walks of all texts share: the id counter, collected notes, entries and names, the registers."""
+
+    def __init__(self, edition: Edition, registers: dict[str, dict[str, RegisterEntry]],
+                 witnesses_by_id: dict[str, str]):
+        self.edition = edition
+        self.counter = 0
+        self.notes: list[Note] = []
+        self.textual: list[TextualEntry] = []
+        self.occurrences: list[Occurrence] = []
+        self.register_index = {ident: kind for kind, entries in registers.items() for ident in entries}
+        self.witnesses_by_id = witnesses_by_id
+        self.warned: set[str] = set()
+        self.warnings: list[Diagnostic] = []
+        self.div_depth: list[int] = []
+        self.in_header = False
+        self.text_of_path: dict[Path, str] = {}
+
+    def register_kind(self, ident: str) -> str | None:
+        return self.register_index.get(ident)
+
+    def siglum_of(self, token: str) -> str:
+        ident = token.lstrip("#").split("#")[-1]
+        return self.witnesses_by_id.get(ident, ident)
+
+    def unknown(self, document: Document, element, name: str) -> None:
+        """An element without a rendering decision: one warning per element name."""
+        if name in self.warned:
+            return
+        self.warned.add(name)
+        path, line, column = document.locate(element)
+        shown = "block" if is_block(name if name.startswith("{") else tei(name)) else "inline"
+        self.warnings.append(Diagnostic(
+            path, line, column, Severity.WARNING, "render-generic",
+            f"<{name}> has no dedicated rendering; it is printed as plain {shown} text "
+            "(reported once per element name)",
+        ))
+
+
+class TextWalk:
+    """Walks one TEI text into model HTML; handlers receive it and call back into it for their children."""
+
+    def __init__(self, state: BookState, document: Document, text_id: str, siglum: str):
+        self.state = state
+        self.document = document
+        self.text_id = text_id
+        self.siglum = siglum
+        self.author_notes = 0
+        self.editor_notes = 0
+        self.in_note = 0
+        self.detached, self.notes_at = detached_notes(document)
+
+    def new_id(self, prefix: str) -> str:
+        self.state.counter += 1
+        return f"{prefix}{self.state.counter}"
+
+    def keep_id(self, source, target) -> None:
+        ident = source.get(XML_ID)
+        if ident:
+            target.set("id", ident)
+
+    def keep_identity(self, source, target) -> None:
+        """The TEI element's id and language on its HTML counterpart."""
+        self.keep_id(source, target)
+        lang = source.get(XML_LANG)
+        if lang:
+            target.set("lang", lang)
+
+    def children(self, source, target) -> None:
+        """Convert the children of ``source`` (text, elements, tails) into ``target``."""
+        if source.text:
+            append_text(target, source.text)
+        for child in source:
+            if isinstance(child.tag, str):
+                self.convert(child, target)
+            if child.tail:
+                append_text(target, child.tail)
+
+    def convert(self, source, parent) -> None:
+        """One TEI element into ``parent``, by its registered decision; then the notes kept apart that point
+        to it (milestones place theirs themselves)."""
+        qname = etree.QName(source)
+        decision = decision_for(source.tag)
+        if decision is None:
+            shown = qname.localname if qname.namespace == TEI_NS else f"{{{qname.namespace}}}{qname.localname}"
+            self.state.unknown(self.document, source, shown)
+            self.generic(source, parent, qname.localname)
+        elif decision.display is Display.OMITTED:
+            return
+        elif decision.handler is None:
+            self.generic(source, parent, qname.localname)
+        else:
+            decision.handler(self, source, parent)
+        if qname.localname not in _MILESTONES:
+            self.place_notes_at(source.get(XML_ID), parent)
+
+    def generic(self, source, parent, name: str) -> None:
+        """A span, or a div where a block may stand and the element is (or holds) a block."""
+        block = (is_block(tei(name)) or any(
+            isinstance(c.tag, str) and is_block(c.tag) and c.tag not in _INLINE_EVEN_IF_BLOCK for c in source
+        )) and (not self.in_note and parent.tag in BLOCK_PARENTS)
+        element = add_element(parent, "div" if block else "span", f"tei-{name}")
+        if source.get("rend"):
+            element.set("data-rend", source.get("rend"))
+            if source.get("rend") in ITALIC_RENDS:
+                element.set("class", element.get("class") + " italic")
+        self.keep_identity(source, element)
+        self.children(source, element)
+
+    def wrap(self, source, parent, tag: str, cls: str) -> etree._Element:
+        """The element as ``tag`` with ``cls``, its id and language kept, its children converted inside."""
+        element = add_element(parent, tag, cls)
+        self.keep_identity(source, element)
+        self.children(source, element)
+        return element
+
+    def paragraph_tag(self, parent) -> str:
+        """``p`` where a paragraph may stand, ``span`` inside a note or a paragraph."""
+        return "span" if self.in_note or parent.tag not in BLOCK_PARENTS else "p"
+
+    def block_tag(self, parent) -> str:
+        """``div`` where a block may stand, ``span`` inside a note or a paragraph."""
+        return "span" if self.in_note or parent.tag not in BLOCK_PARENTS else "div"
+
+    def place_notes_at(self, ident: str | None, parent) -> None:
+        """Notes kept apart from the text that point to ``ident`` are printed here."""
+        for note in self.notes_at.get(ident, ()) if ident else ():
+            render_note(self, note, parent, placing=True)
+
+
+def detached_notes(document: Document) -> tuple[set, dict[str, list]]:
+    """Notes kept apart from the text (in a notes division) that point with @target to where they belong."""
+    ids = {e.get(XML_ID): e for e in document.root.iter(etree.Element) if e.get(XML_ID)}
+    detached: set = set()
+    at: dict[str, list] = {}
+    for note in document.root.iter(tei("note")):
+        target = (note.get("target") or "").split()
+        parent = note.getparent()
+        if not target or parent is None or local_name(parent) not in _DETACHED_PARENTS:
+            continue
+        ident = target[0][1:] if target[0].startswith("#") else target[0]
+        if ident in ids and ids[ident] is not note:
+            detached.add(note)
+            at.setdefault(ident, []).append(note)
+    return detached, at

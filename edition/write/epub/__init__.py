@@ -1,0 +1,29 @@
+"""The EPUB writer: EPUB 3 content documents from the shared model, with the print edition's pages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ...diagnostics import Diagnostic
+from ...index import Index
+from ...model import Book
+from ..layout import Layout
+from .content import book_chapters
+from .links import resolve_links
+from .package import write_package
+from .pages import insert_page_breaks
+
+
+class EpubWriter:
+    def __init__(self, book: Book, indexes: tuple[Index, ...], layout: Layout):
+        """``indexes`` carry the print edition's page numbers (paged from ``layout``)."""
+        self.book = book
+        self.indexes = indexes
+        self.layout = layout
+
+    def write(self, out_path: Path) -> list[Diagnostic]:
+        chapters = book_chapters(self.book, self.indexes, self.layout)
+        markers = insert_page_breaks(chapters, self.layout)
+        diagnostics = resolve_links(self.book, chapters, self.layout)
+        write_package(self.book.metadata, chapters, markers, out_path)
+        return diagnostics

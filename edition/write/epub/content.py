@@ -1,0 +1,193 @@
+"""The EPUB's content documents: the book's matter as XHTML chapters, notes as pop-up asides, index semantics."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from ... import XML_LANG, local_name
+from ...index import Index
+from ...model import Book, Text
+from .. import matter
+from ..layout import Layout
+from .xhtml import EPUB_TYPE, XHTML, Chapter, add_child, append_text, classes, new_element, xhtml
+
+TEXTUAL_CHAPTERS = (
+    ("variant", "Textual Notes", "textual-notes",
+     "Variant readings between witnesses, keyed by the print edition's page and the lemma; "
+     "the reading printed stands before the bracket. Each lemma links back to its place."),
+    ("emendation", "List of Emendations", "emendations",
+     "Every correction of the copy-text, keyed by the print edition's page: the reading printed "
+     "before the bracket, the witness's reading and its siglum after it."),
+)
+
+
+def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout) -> list[Chapter]:
+    """Cover, title page, copyright, front matter, parts and texts, textual notes, emendations, indexes."""
+    meta = book.metadata
+    lang = meta.language
+    chapters = []
+    cover = Chapter("cover.xhtml", "Cover", lang, "cover")
+    add_child(cover.body, "img", {"src": "images/cover.png", "alt": cover_alt(book), "class": "cover"})
+    chapters.append(cover)
+
+    title = Chapter("title.xhtml", meta.title, lang, "frontmatter")
+    holder = etree.Element("div")
+    section = xhtml(matter.title_page(book, holder, title_tag="h1"))
+    section.attrib.clear()
+    section.attrib.update({EPUB_TYPE: "titlepage", "class": "title-page", "id": "titlepage"})
+    title.body.append(section)
+    chapters.append(title)
+
+    rights = Chapter("copyright.xhtml", "Copyright and Sources", lang, "frontmatter")
+    holder = etree.Element("div")
+    matter.copyright_page(book, holder)
+    section = xhtml(holder[0])
+    section.set(EPUB_TYPE, "copyright-page")
+    section.insert(0, new_element("h1", {}, "Copyright and Sources"))
+    rights.body.append(section)
+    chapters.append(rights)
+
+    for text in book.front:
+        chapters.append(text_chapter(book, text, "frontmatter", meta.short_title))
+    if book.witnesses:
+        chapter = Chapter("witnesses.xhtml", "Witnesses and Sigla", lang, "frontmatter")
+        holder = etree.Element("div")
+        matter.witness_list(book, holder)
+        chapter.body.append(xhtml(holder[0]))
+        chapters.append(chapter)
+
+    for number, part in enumerate(book.parts, start=1):
+        if part.title:
+            chapter = Chapter(f"part-{number}.xhtml", part.title, lang, "bodymatter")
+            section = add_child(chapter.body, "section",
+                                {"id": part.id, "class": "part", EPUB_TYPE: "part", "role": "doc-part"})
+            if part.number:
+                add_child(section, "p", {"class": "part-number"}, f"Part {part.number}")
+            add_child(section, "h1", {"class": "part-title"}, part.title)
+            chapters.append(chapter)
+        for text in part.texts:
+            chapters.append(text_chapter(book, text, "bodymatter", part.title))
+
+    for kind, heading, ident, intro in TEXTUAL_CHAPTERS:
+        if not any(e.kind == kind for e in book.textual):
+            continue
+        chapter = Chapter(f"{ident}.xhtml", heading, lang, "backmatter")
+        holder = etree.Element("div")
+        matter.textual_entries(book, holder, kind, heading, ident, intro,
+                               lambda a: layout.anchors.get(a, ""), lambda a: f"#{a}")
+        chapter.body.append(xhtml(holder[0]))
+        chapters.append(chapter)
+    for index in indexes:
+        if not index.entries:
+            continue
+        chapter = Chapter(f"{index.id}.xhtml", index.title, lang, "backmatter")
+        holder = etree.Element("div")
+        matter.index_section(index, holder, lambda a: f"#{a}", epub=True)
+        section = xhtml(holder[0])
+        mark_index(section)
+        chapter.body.append(section)
+        chapters.append(chapter)
+    return chapters
+
+
+def cover_alt(book: Book) -> str:
+    meta = book.metadata
+    parts = [meta.title]
+    if meta.authors:
+        parts.append("by " + ", ".join(meta.authors))
+    if meta.editors:
+        parts.append("edited by " + ", ".join(meta.editors))
+    return "Cover: " + "; ".join(parts)
+
+
+def text_chapter(book: Book, text: Text, role: str, part_title: str) -> Chapter:
+    chapter = Chapter(f"{text.id}.xhtml", text.title, text.language or book.metadata.language, role)
+    article = add_child(chapter.body, "section", {"id": text.id, "class": f"text {text.role}", EPUB_TYPE: "chapter",
+                                                  "role": "doc-chapter"})
+    if text.language:
+        article.set("lang", text.language)
+        article.set(XML_LANG, text.language)
+    article.append(xhtml(matter.text_opening(text, part_title)))
+    for child in text.section:
+        article.append(xhtml(child))
+    move_notes(article, text)
+    return chapter
+
+
+def move_notes(article, text: Text) -> None:
+    """Each note becomes a noteref at its call and an aside at the end of the text, with a back link."""
+    notes = [e for e in article.iter(f"{{{XHTML}}}span") if "note" in classes(e)]
+    if not notes:
+        return
+    sections = {
+        "author": new_element("section", {"class": "footnotes author-notes", "id": f"{text.id}-author-notes"}),
+        "editor": new_element("section", {"class": "footnotes editor-notes", "id": f"{text.id}-editor-notes"}),
+    }
+    add_child(sections["author"], "h2", {"class": "notes-head"}, "Notes")
+    add_child(sections["editor"], "h2", {"class": "notes-head"}, "Editorial Notes")
+    for span in notes:
+        if span.getparent() is None:
+            continue
+        ident = span.get("id")
+        series = span.get("data-series") or "author"
+        label = span.get("data-label") or "*"
+        reference = new_element("a", {EPUB_TYPE: "noteref", "role": "doc-noteref", "href": f"#{ident}",
+                                      "id": f"ref-{ident}", "class": f"noteref {series}"})
+        reference.text = label
+        reference.tail = span.tail
+        span.getparent().replace(span, reference)
+        aside = add_child(sections[series], "aside", {EPUB_TYPE: "footnote", "role": "doc-footnote", "id": ident,
+                                                      "class": f"note {series}"})
+        paragraph = add_child(aside, "p")
+        back = add_child(paragraph, "a", {"href": f"#ref-{ident}", "role": "doc-backlink", "class": "note-label"},
+                         label)
+        back.tail = " "
+        if series == "editor":
+            back.set("aria-label", f"Editorial note {label}, back to text")
+        else:
+            back.set("aria-label", f"Note {label}, back to text")
+        note_paragraphs(span, aside, paragraph)
+    for section in sections.values():
+        if len(section) > 1:
+            article.append(section)
+
+
+def note_paragraphs(span, aside, first) -> None:
+    """Note content into paragraphs: the model's ``span.np`` pieces were the note's paragraphs."""
+    current, started = first, bool((span.text or "").strip())
+    append_text(current, span.text)
+    for child in list(span):
+        if "np" in classes(child):
+            if started:
+                current = add_child(aside, "p")
+            append_text(current, child.text)
+            for grandchild in list(child):
+                current.append(grandchild)
+            append_text(current, child.tail)
+            started = True
+            continue
+        current.append(child)
+        started = True
+
+
+def mark_index(section) -> None:
+    """EPUB Indexes 1.0 semantics on the shared index markup."""
+    section.set(EPUB_TYPE, "index")
+    section.set("role", "doc-index")
+    for element in section.iter():
+        if not isinstance(element.tag, str):
+            continue
+        cls = classes(element)
+        name = local_name(element)
+        if name == "section" and "letter-group" in cls:
+            element.set(EPUB_TYPE, "index-group")
+        elif name == "ul":
+            element.set(EPUB_TYPE, "index-entry-list")
+        elif name == "li":
+            element.set(EPUB_TYPE, "index-entry")
+        elif name == "span" and "term" in cls:
+            element.set(EPUB_TYPE, "index-term")
+        elif name == "a" and "locator" in cls:
+            element.set(EPUB_TYPE, "index-locator")
+        elif name == "span" and "see" in cls:
+            element.set(EPUB_TYPE, "index-xref-preferred")

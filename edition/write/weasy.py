@@ -1,0 +1,286 @@
+"""WeasyPrint behind one adapter: rendering in a sandbox, reading the laid-out pages, the footnote correction.
+
+This is the only module of the project that imports WeasyPrint or reads its private structures (page boxes,
+the layout context). WeasyPrint is pinned (70.0): the correction below and the box walks are written for
+that release, and ``check_version`` stops a build with a clear message on any other.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pydyf
+import weasyprint
+from lxml import etree, html
+from weasyprint import CSS, DEFAULT_OPTIONS, HTML
+from weasyprint.document import Document
+from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox
+from weasyprint.layout import LayoutContext, block
+from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import FatalURLFetchingError, URLFetcher
+
+from ..errors import EditionError
+
+CORRECTED_VERSION = "70.0"
+PDF_VARIANT = "pdf/ua-1"
+
+
+def check_version() -> None:
+    """Stop unless WeasyPrint is the release whose layout this module reads and corrects."""
+    code = block._linebox_layout.__code__
+    if weasyprint.__version__ != CORRECTED_VERSION or "in_column" not in code.co_names:
+        raise EditionError(
+            f"WeasyPrint {weasyprint.__version__} is installed, but the PDF writer is made for "
+            f"{CORRECTED_VERSION} (its footnote correction and layout checks read that release's layout); "
+            f"install weasyprint=={CORRECTED_VERSION} (`make` does)"
+        )
+
+
+# --- the footnote correction ------------------------------------------------------------------
+#
+# When a line overflows the page exactly where orphans or widows forbid an earlier break, WeasyPrint
+# 70.0's line layout (weasyprint.layout.block._linebox_layout) moves footnotes already placed on the
+# page to the next one to make room, then accepts the line without placing the footnotes called in
+# that line: those notes are never printed, and the moved ones land a page after their calls. The
+# branch is guarded by ``report = not context.in_column and ...``. The correction makes that one read
+# of ``in_column`` answer True, so the branch is never taken and WeasyPrint breaks the page before the
+# line as orphans and widows allow, taking the line's footnotes along. It is a subclass of the layout
+# context whose ``in_column`` is a property that answers True only when asked by that function; every
+# other reader (footnote areas, page breaks in columns) gets the real value. It is active only inside
+# ``Renderer.render``: nothing of WeasyPrint changes for the rest of the process.
+
+
+def _corrected_document_class():
+    linebox_code = block._linebox_layout.__code__
+
+    class KeptFootnotesContext(LayoutContext):
+        @property
+        def in_column(self):
+            if sys._getframe(1).f_code is linebox_code:
+                return True
+            return self.__dict__.get("in_column", False)
+
+        @in_column.setter
+        def in_column(self, value):
+            self.__dict__["in_column"] = value
+
+    class KeptFootnotesDocument(Document):
+        @classmethod
+        def _build_layout_context(cls, *args, **kwargs):
+            context = super()._build_layout_context(*args, **kwargs)
+            context.__class__ = KeptFootnotesContext
+            return context
+
+    return KeptFootnotesDocument
+
+
+# --- the sandbox ------------------------------------------------------------------------------
+
+
+def sandbox(roots: list[Path]):
+    """A URL fetcher that reads data: URLs and files inside ``roots``; nothing else, never the network."""
+
+    class Sandbox(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file", "data"})
+            self.roots = [r.resolve() for r in roots]
+
+        def fetch(self, url, headers=None):
+            parts = urlsplit(url)
+            if parts.scheme == "data":
+                return super().fetch(url, headers)
+            if parts.scheme == "file":
+                path = Path(unquote(parts.path)).resolve()
+                if any(path.is_relative_to(root) for root in self.roots):
+                    return super().fetch(url, headers)
+                raise FatalURLFetchingError(f"refused to read {path}: it is outside the project and the edition")
+            raise FatalURLFetchingError(f"refused to fetch {url}: the build never uses the network")
+
+    return Sandbox()
+
+
+class _Log(logging.Handler):
+    """WeasyPrint's warnings, kept for the build to report as diagnostics."""
+
+    def __init__(self):
+        super().__init__(level=logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record):
+        message = record.getMessage()
+        if "HarfBuzz-Subset" in message:
+            return  # an environment note (fonts are subset with fontTools instead), not a fault of the book
+        self.messages.append(message)
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+class Renderer:
+    """WeasyPrint set up for one build: the book's stylesheets and fonts, the sandbox, the log, the correction."""
+
+    def __init__(self, stylesheets: list[tuple[str, str]], roots: list[Path], base: Path, corrected: bool = True):
+        """``stylesheets``: (kind, value) pairs, kind "string" or "filename"."""
+        check_version()
+        self.fonts = FontConfiguration()
+        self.fetcher = sandbox(roots)
+        self.base_url = base.as_uri() + "/"
+        self.document_class = _corrected_document_class() if corrected else None
+        self.log = _Log()
+        self.stylesheets = []
+        for kind, value in stylesheets:
+            try:
+                self.stylesheets.append(CSS(**{kind: value}, font_config=self.fonts, url_fetcher=self.fetcher))
+            except FatalURLFetchingError as error:
+                raise EditionError(f"{value if kind == 'filename' else 'a stylesheet'}: {error}") from None
+
+    def __enter__(self):
+        logging.getLogger("weasyprint").addHandler(self.log)
+        return self
+
+    def __exit__(self, *exc):
+        logging.getLogger("weasyprint").removeHandler(self.log)
+
+    def render(self, root: etree._Element) -> Rendered:
+        """Lay out one HTML document (a model tree); a WeasyPrint failure becomes one clear EditionError."""
+        source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+        try:
+            document = HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher)
+            if self.document_class is None:
+                rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts,
+                                           pdf_variant=PDF_VARIANT)
+            else:
+                options = {**DEFAULT_OPTIONS, "stylesheets": self.stylesheets, "pdf_variant": PDF_VARIANT}
+                rendered = self.document_class._render(document, self.fonts, None, None, options)
+        except FatalURLFetchingError as error:
+            raise EditionError(str(error)) from None
+        except Exception as error:  # a fault inside WeasyPrint: say so in one line, keep the last good PDF
+            raise EditionError(
+                f"the PDF layout failed inside WeasyPrint ({type(error).__name__}: {error}); "
+                "the last good PDF is untouched"
+            ) from error
+        return Rendered(rendered)
+
+    def write(self, documents: list[tuple[Rendered, list[int]]], path: Path, roman_pages: int) -> int:
+        """Combine pages of rendered documents into one PDF at ``path``, written to a temporary file and moved
+        into place; the first ``roman_pages`` are labelled i, ii, ..., the rest 1, 2, .... Returns the pages."""
+        pages = [rendered.document.pages[i] for rendered, numbers in documents for i in numbers]
+        first = documents[0][0].document
+        combined = first.copy(pages)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
+        os.close(handle)
+        try:
+            combined.write_pdf(temporary, finisher=_page_labels(roman_pages), pdf_variant=PDF_VARIANT,
+                               custom_metadata=True)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, path)
+        finally:
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+        return len(pages)
+
+
+def _page_labels(roman_pages: int):
+    """A finisher that gives the PDF page labels: lower-case roman for the front matter, then arabic from 1."""
+    def finish(document, pdf):
+        ranges = [0, pydyf.Dictionary({"S": "/r"})]
+        if roman_pages:
+            ranges += [roman_pages, pydyf.Dictionary({"S": "/D", "St": 1})]
+        else:
+            ranges = [0, pydyf.Dictionary({"S": "/D", "St": 1})]
+        pdf.catalog["PageLabels"] = pydyf.Dictionary({"Nums": pydyf.Array(ranges)})
+
+    return finish
+
+
+# --- reading the layout -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OverflowingLine:
+    page: int  # 1-based, within the rendered document
+    excess: float  # CSS px past the text block
+    text: str
+
+
+class Rendered:
+    """A laid-out document and what the build reads off it: where ids landed, lines, first lines of pages."""
+
+    def __init__(self, document):
+        self.document = document
+
+    def __len__(self) -> int:
+        return len(self.document.pages)
+
+    def anchor_pages(self, last: bool = False) -> dict[str, tuple[int, str]]:
+        """Each id's first page (or last, for an element split over a page break), as index and 1-based label."""
+        found: dict[str, tuple[int, str]] = {}
+        for index, page in enumerate(self.document.pages):
+            for ident in page.anchors:
+                if last:
+                    found[ident] = (index, str(index + 1))
+                else:
+                    found.setdefault(ident, (index, str(index + 1)))
+        return found
+
+    def below_the_page(self, ids: set[str]) -> list[tuple[str, int]]:
+        """Ids (of notes) whose box runs below the foot of their page: (id, 1-based page)."""
+        found = []
+        for number, page in enumerate(self.document.pages):
+            for ident, rect in page.anchors.items():
+                if ident in ids and rect[3] > page.height + 0.5:
+                    found.append((ident, number + 1))
+        return found
+
+    def overflowing_lines(self) -> list[OverflowingLine]:
+        """The first line of each page that runs past the text block into the margin."""
+        found = []
+        for number, page in enumerate(self.document.pages):
+            page_box = page._page_box
+            content_right = page_box.content_box_x() + page_box.width
+            for box, _ in _walk(page_box):
+                if isinstance(box, LineBox):
+                    used = max((c.position_x + c.margin_width() for c in box.children), default=box.position_x)
+                    if used > content_right + 1.5:
+                        text = "".join(getattr(t, "text", "") for t, _ in _walk(box))[:60]
+                        found.append(OverflowingLine(number + 1, used - content_right, text))
+                        break
+        return found
+
+    def page_starts(self) -> list[dict]:
+        """For each page: the innermost block with an id holding its first line, and that line's words."""
+        return [{"page": str(number + 1), **(_first_line(page._page_box) or {})}
+                for number, page in enumerate(self.document.pages)]
+
+
+def _walk(box, in_footnote=False):
+    yield box, in_footnote
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, in_footnote or isinstance(child, FootnoteAreaBox))
+
+
+def _first_line(page_box):
+    stack = [(page_box, None)]
+    while stack:
+        box, ident = stack.pop(0)
+        if isinstance(box, (FootnoteAreaBox, MarginBox)):
+            continue
+        element = getattr(box, "element", None)
+        if element is not None and getattr(box, "element_tag", "") not in ("html", "body"):
+            element_id = element.get("id") if hasattr(element, "get") else None
+            if element_id and isinstance(box, BlockBox):
+                ident = element_id  # the block holding the line: its words are searched for the line
+        if isinstance(box, LineBox):
+            text = " ".join("".join(getattr(t, "text", "") for t, footnote in _walk(box) if not footnote).split())
+            if text:
+                return {"anchor": ident, "words": text[:80]}
+            continue
+        stack = [(child, ident) for child in getattr(box, "children", ())] + stack
+    return None

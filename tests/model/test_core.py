@@ -1,0 +1,49 @@
+"""The core module's handlers: paragraphs, highlighting, lists, quotations, notes, breaks, interventions."""
+
+from __future__ import annotations
+
+from conftest import html_of, model_of
+
+
+def test_notes_hang_on_the_word_before_their_call_in_two_series(tmp_path):
+    book = model_of(tmp_path, '<p>A<note>One.</note> b<note type="editorial">Ed.</note> '
+                              'c<note place="inline">gloss</note>.</p>')
+    assert [(n.series, n.label, n.call_id) for n in book.notes] == [("author", "1", "call-n1"),
+                                                                     ("editor", "a", "call-n2")]
+    from conftest import body_html
+
+    assert body_html(book) == (
+        '<p class="p"><span class="call" id="call-n1">A<span class="note author" id="n1" data-label="1" '
+        'data-series="author">One.</span></span> <span class="call" id="call-n2">b<span class="note editor" '
+        'id="n2" data-label="a" data-series="editor">Ed.</span></span> c<span class="inline-note">gloss</span>.</p>')
+
+
+def test_editorial_notes_are_lettered_after_z(tmp_path):
+    from edition.model.handlers.core import letters
+
+    assert [letters(n) for n in (1, 26, 27, 52, 53)] == ["a", "z", "aa", "az", "ba"]
+
+
+def test_gaps_deletions_and_interventions(tmp_path):
+    book = model_of(tmp_path, '<p>a <gap reason="illegible"/> b <gap><desc>two words</desc></gap> <del>x</del> '
+                              "<choice><sic>teh</sic><corr>the</corr></choice> "
+                              "<choice><abbr>Dr</abbr><expan>Doctor</expan></choice> <sic>odd</sic></p>",
+                    source='<bibl n="W">The witness</bibl>')
+    from conftest import body_html
+
+    assert body_html(book) == (
+        '<p class="p">a <span class="gap" data-reason="illegible">[…]</span> b <span class="gap" data-reason="" '
+        'title="two words">[…]</span> <del class="del">x</del> <span class="emendation corr" id="e1">the</span> '
+        '<abbr class="abbr" title="Doctor">Dr</abbr> <span class="sic">odd [sic]</span></p>')
+    [entry] = book.textual
+    assert (entry.kind, entry.anchor_id, entry.lemma, entry.readings) == ("emendation", "e1", "the", [("teh", "W")])
+
+
+def test_regularisation_is_an_emendation_too(tmp_path):
+    book = model_of(tmp_path, "<p><choice><orig>colour</orig><reg>color</reg></choice></p>")
+    assert [(e.kind, e.lemma, e.readings) for e in book.textual] == [("emendation", "color", [("colour", "")])]
+
+
+def test_renders(tmp_path, tei_body, expected):
+    """The cases in cases/core.md."""
+    assert html_of(tmp_path, tei_body) == expected

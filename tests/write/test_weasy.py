@@ -1,0 +1,80 @@
+"""The WeasyPrint adapter: the footnote correction, the sandbox, the version guard."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html
+
+from edition.errors import EditionError
+from edition.write import weasy
+
+# A minimal document on which WeasyPrint 70.0, uncorrected, prints notes a page after their calls: the last
+# paragraph's second line overflows where orphans forbid a break before it, with notes already on the page.
+CSS = """@page { size: 300px 400px; margin: 20px; }
+body { font: 12px/16px serif; margin: 0; }
+p { margin: 0; orphans: 2; widows: 2; }
+.fn { float: footnote; font-size: 10px; line-height: 12px; }"""
+
+
+def document():
+    paragraphs = [f'<p><span id="c{i}">Para</span><span class="fn" id="n{i}">Note {i}.</span> ' + "filler " * 23
+                  + "</p>" for i in range(5)]
+    paragraphs.append('<p>' + "word " * 30 + '<span id="c5">called</span><span class="fn" id="n5">The last note.'
+                      "</span> " + "more " * 20 + "</p>")
+    return html.fromstring("<html><body>" + "".join(paragraphs) + "</body></html>")
+
+
+def displaced(corrected: bool, tmp_path) -> list[int]:
+    renderer = weasy.Renderer([("string", CSS)], [tmp_path], tmp_path, corrected=corrected)
+    with renderer:
+        pages = renderer.render(document()).anchor_pages()
+    return [i for i in range(6) if pages[f"n{i}"][0] != pages[f"c{i}"][0]]
+
+
+def test_without_the_correction_notes_fall_a_page_after_their_calls(tmp_path):
+    assert displaced(False, tmp_path) != []
+
+
+def test_with_the_correction_every_note_is_on_its_calls_page(tmp_path):
+    assert displaced(True, tmp_path) == []
+
+
+def test_the_correction_changes_nothing_outside_the_render(tmp_path):
+    from weasyprint.document import Document
+    from weasyprint.layout import LayoutContext
+
+    displaced(True, tmp_path)
+    assert weasy.LayoutContext is LayoutContext and "in_column" not in vars(LayoutContext)
+    assert Document._build_layout_context.__func__ is vars(Document)["_build_layout_context"].__func__
+
+
+def test_another_weasyprint_release_is_refused_with_a_clear_message(monkeypatch):
+    monkeypatch.setattr(weasy.weasyprint, "__version__", "71.0")
+    with pytest.raises(EditionError, match="WeasyPrint 71.0 is installed.*weasyprint==70.0"):
+        weasy.check_version()
+
+
+def test_sandbox_refuses_the_network_and_files_outside(tmp_path):
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher = weasy.sandbox([tmp_path / "project"])
+    (tmp_path / "project").mkdir()
+    for url in ("http://example.org/x.css", "https://example.org/font.ttf", "ftp://example.org/a",
+                "file:///etc/passwd", (tmp_path / "elsewhere.css").as_uri()):
+        with pytest.raises(FatalURLFetchingError):
+            fetcher.fetch(url)
+    inside = tmp_path / "project" / "ok.css"
+    inside.write_text("p {}")
+    assert fetcher.fetch(inside.as_uri()) is not None
+    assert fetcher.fetch("data:text/css,p{}") is not None
+
+
+def test_a_layout_failure_is_one_clear_error(tmp_path, monkeypatch):
+    renderer = weasy.Renderer([("string", "p {}")], [tmp_path], tmp_path)
+
+    def broken(*args, **kwargs):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(renderer.document_class, "_render", broken)
+    with pytest.raises(EditionError, match="failed inside WeasyPrint.*last good PDF is untouched"):
+        renderer.render(document())
