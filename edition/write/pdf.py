@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,8 +91,9 @@ class PdfWriter:
         return article
 
     def resolve_links(self, root, own_ids: set[str], page_label=None) -> None:
-        """Point each cross-reference at its target; add the target's page where it is known."""
-        for link in root.iter("a"):
+        """Point each cross-reference at its target; add the target's page where it is known (a link to a place
+        in the same document prints it with CSS's target-counter, checked after layout by ``stale_references``)."""
+        for number, link in enumerate(root.iter("a")):
             target = link.get("data-target")
             if not target:
                 continue
@@ -105,6 +107,7 @@ class PdfWriter:
                 link.text = "see"
             if target in own_ids:
                 link.set("class", cls + " page-ref")
+                link.set("data-xref", str(number))
             elif page_label is not None and page_label(target):
                 link.set("class", cls + " page-label")
                 link.set("data-page", page_label(target))
@@ -195,11 +198,18 @@ class PdfWriter:
         while True:
             page_of, ends = body.anchor_pages(), body.anchor_pages(last=True)
             displaced = self.displaced_notes(page_of, ends)
-            if not displaced or relayouts == 2 or not keep_with_notes(body_root, displaced):
+            stale = stale_references(body_root, body, page_of) if relayouts < 2 else []
+            moved = bool(displaced) and relayouts < 2 and keep_with_notes(body_root, displaced)
+            if not (stale or moved):
                 break
             relayouts += 1
-            self.progress(Stage.BODY_AGAIN, f"{len(displaced)} notes fell a page after their calls")
+            self.progress(Stage.BODY_AGAIN, f"{len(displaced)} notes fell a page after their calls, "
+                                            f"{len(stale)} cross-references printed a page their target left")
             body = render(body_root)
+        self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "xref-page",
+                                        f"a cross-reference to #{target} prints “{printed}”, but its target is on "
+                                        f"p. {label}")
+                             for target, printed, label in stale_references(body_root, body, page_of, fix=False)]
         body_labels = {ident: label for ident, (_, label) in page_of.items()}
         self.diagnostics += [displaced_diagnostic(note, call, printed) for note, call, printed in displaced]
         self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "note-overflow",
@@ -281,6 +291,28 @@ class PdfWriter:
 
 def ids_of(root: etree._Element) -> set[str]:
     return {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
+
+
+def stale_references(root, rendered: Rendered, page_of: dict[str, tuple[int, str]],
+                     fix: bool = True) -> list[tuple[str, str, str]]:
+    """Cross-references whose printed page is not the page their target ended on, as (target, printed, true
+    page). CSS's target-counter keeps the page where WeasyPrint first laid the target out, which a later page
+    break can change; with ``fix``, each such link prints its true page as literal text in the next layout
+    (and is checked again there)."""
+    printed = rendered.generated_after("data-xref")
+    stale = []
+    for link in root.iter("a"):
+        key = link.get("data-xref")
+        target = (link.get("href") or "#")[1:]
+        if key is None or key not in printed or target not in page_of:
+            continue
+        label, text = page_of[target][1], printed[key][1]
+        if label not in re.findall(r"\w+", text):
+            stale.append((target, " ".join(text.split()), label))
+            if fix:
+                link.set("class", link.get("class").replace(" page-ref", " page-label"))
+                link.set("data-page", label)
+    return stale
 
 
 def keep_with_notes(root, displaced) -> bool:

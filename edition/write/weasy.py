@@ -20,7 +20,7 @@ import weasyprint
 from lxml import etree, html
 from weasyprint import CSS, DEFAULT_OPTIONS, HTML
 from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox
+from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox, TextBox
 from weasyprint.layout import LayoutContext, block
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
@@ -252,6 +252,20 @@ class Rendered:
                         text = "".join(getattr(t, "text", "") for t, _ in _walk(box))[:60]
                         found.append(OverflowingLine(number + 1, used - content_right, text))
                         break
+        return found
+
+    def generated_after(self, attribute: str) -> dict[str, tuple[int, str]]:
+        """The text CSS generated after each element carrying ``attribute`` (``::after`` content such as a
+        cross-reference's page), by the attribute's value: (page index, text)."""
+        found: dict[str, tuple[int, str]] = {}
+        for index, page in enumerate(self.document.pages):
+            for box, _ in _walk(page._page_box):
+                # the text boxes only: the content may be broken over two lines, each a box of its own
+                if isinstance(box, TextBox) and (box.element_tag or "").endswith("::after") and box.element is not None:
+                    key = box.element.get(attribute)
+                    if key is not None:
+                        first, text = found.get(key, (index, ""))
+                        found[key] = (first, text + box.text)
         return found
 
     def page_starts(self) -> list[dict]:

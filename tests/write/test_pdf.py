@@ -163,6 +163,29 @@ def test_no_layout_or_weasyprint_warnings(serge_build):
     assert found == []
 
 
-def test_cross_references_print_their_target_page(pages, serge_build):
-    body = " ".join(pages)
-    assert re.search(r"\(p\.\s?\d+\)", body)
+def test_cross_references_print_their_targets_true_page(pages, serge_build):
+    """Each cross-reference in the texts prints "(p. N)", N the page where its target stands; checked on the page
+    where the block holding the reference begins, or the next (a paragraph may run over)."""
+    from edition.write.links import LinkTargets
+
+    layout = serge_build.layout
+    targets = LinkTargets(serge_build.book)
+    offset = layout.body_offset
+    expected = []
+    for text in serge_build.book.texts:
+        for link in text.section.iter("a"):
+            target = link.get("data-target")
+            if not target or targets.is_register(target):
+                continue
+            holder = next(a for a in link.iterancestors() if a.get("id") and a.get("id") in layout.anchors)
+            expected.append((target, layout.anchors[targets.destination(target, notes_are_places=False)],
+                             int(layout.anchors[holder.get("id")])))
+    assert len(expected) > 100
+    wrong = []
+    for target, label, page in expected:
+        printed = " ".join(pages[offset + page - 1:offset + page + 1])
+        if f"(p. {label})" not in printed:
+            wrong.append((target, label, page))
+    assert wrong == []
+    body = " ".join(pages[offset:offset + layout.body_pages])
+    assert len(re.findall(r"\(p\. \d+\)", body)) == len(expected)
