@@ -1,0 +1,301 @@
+"""A RELAX NG grammar restricted to the elements a document uses, compiled once per element set."""
+
+from __future__ import annotations
+
+import hashlib
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from pathlib import Path
+
+from lxml import etree
+
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+XML_NS = "http://www.w3.org/XML/1998/namespace"
+_PARSER = dict(remove_blank_text=True, remove_comments=True, remove_pis=True, no_network=True,
+               resolve_entities=False, load_dtd=False)
+
+# Patterns that hold a sequence of patterns: one child that can never match makes the whole
+# never match (RELAX NG simplification, spec section 4.19).
+_ALL_REQUIRED = {"group", "interleave", "oneOrMore", "mixed", "element", "attribute", "list", "define", "start"}
+_OPTIONAL = {"zeroOrMore", "optional"}
+_LEAVES = {"empty", "text", "data", "value", "notAllowed", "ref", "parentRef", "externalRef"}
+_NAME_CLASSES = {"name", "anyName", "nsName", "except", "choice"}
+
+
+def rng_tag(node: etree._Element) -> str:
+    return node.tag[len(RNG_NS) + 2:] if node.tag.startswith(f"{{{RNG_NS}}}") else ""
+
+
+def _rng(tag: str, attributes: dict | None = None) -> etree._Element:
+    return etree.Element(f"{{{RNG_NS}}}{tag}", attributes or {})
+
+
+def _patterns(node: etree._Element) -> list[etree._Element]:
+    """The child patterns of a pattern: an element's or attribute's name class is not one."""
+    children = list(node)
+    if rng_tag(node) in ("element", "attribute") and node.get("name") is None and children:
+        return children[1:]
+    if rng_tag(node) == "data":
+        return []
+    return children
+
+
+def element_name(element: etree._Element) -> str | None:
+    """The Clark name ``{ns}local`` an ``<element name=...>`` pattern matches, namespace inherited."""
+    name = element.get("name")
+    if name is None:
+        return None
+    if ":" in name:
+        prefix, local = name.split(":", 1)
+        return f"{{{element.nsmap.get(prefix, XML_NS if prefix == 'xml' else '')}}}{local}"
+    holder = next((a for a in element.iterancestors() if a.get("ns") is not None), None)
+    namespace = element.get("ns", holder.get("ns") if holder is not None else "")
+    return f"{{{namespace}}}{name}" if namespace else name
+
+
+@dataclass
+class Grammar:
+    """One RELAX NG grammar (XML syntax, a single file): its defines and the elements each declares."""
+
+    path: Path
+    root: etree._Element = field(repr=False)
+    defines: dict[str, etree._Element] = field(repr=False)
+    element_defines: dict[str, list[str]] = field(repr=False)  # Clark name -> defines declaring it alone
+    digest: str
+    _attributes: dict = field(default_factory=dict, repr=False)
+    _children: dict = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def load(cls, path: Path) -> "Grammar":
+        data = path.read_bytes()
+        root = etree.fromstring(data, etree.XMLParser(**_PARSER))
+        for node in list(root.iter()):
+            if not isinstance(node.tag, str) or not rng_tag(node):
+                parent = node.getparent()
+                if parent is not None:
+                    parent.remove(node)  # documentation and embedded Schematron: no part of the grammar
+        defines = {d.get("name"): d for d in root.iterchildren(f"{{{RNG_NS}}}define")}
+        element_defines: dict[str, list[str]] = {}
+        for name, define in defines.items():
+            if len(define) == 1 and rng_tag(define[0]) == "element":
+                declared = element_name(define[0])
+                if declared:
+                    element_defines.setdefault(declared, []).append(name)
+        return cls(path, root, defines, element_defines, hashlib.sha256(data).hexdigest())
+
+    @cached_property
+    def element_patterns(self) -> dict[str, list[etree._Element]]:
+        """Every ``<element>`` pattern of the grammar, by the Clark name it matches."""
+        found: dict[str, list[etree._Element]] = {}
+        for pattern in self.root.iter(f"{{{RNG_NS}}}element"):
+            name = element_name(pattern)
+            if name:
+                found.setdefault(name, []).append(pattern)
+        return found
+
+    @property
+    def element_names(self) -> set[str]:
+        return set(self.element_patterns)
+
+    def attributes_of(self, name: str) -> tuple[set[str], bool]:
+        """Attribute names (``xml:`` prefixed where so) the element may carry, and whether any other may."""
+        if name not in self._attributes:
+            names: set[str] = set()
+            is_open = False
+            for pattern in self.element_patterns.get(name, []):
+                for attribute in self._reachable(pattern, "attribute"):
+                    if attribute.get("name") is None:
+                        is_open = True
+                        continue
+                    shown = attribute.get("name")
+                    if attribute.get("ns") == XML_NS:
+                        shown = f"xml:{shown}"
+                    names.add(shown)
+            self._attributes[name] = (names, is_open)
+        return self._attributes[name]
+
+    def children_of(self, name: str) -> list[str]:
+        """Clark names of the elements the element may contain somewhere, in the grammar's order."""
+        if name not in self._children:
+            seen: dict[str, None] = {}
+            for pattern in self.element_patterns.get(name, []):
+                for child in self._reachable(pattern, "element"):
+                    declared = element_name(child)
+                    if declared:
+                        seen.setdefault(declared)
+            self._children[name] = list(seen)
+        return self._children[name]
+
+    def attribute_patterns(self, element: str, attribute: str) -> list[etree._Element]:
+        """The ``<attribute>`` patterns an element's declarations give an attribute (``xml:``-prefixed name)."""
+        return [a for pattern in self.element_patterns.get(element, []) for a in self._reachable(pattern, "attribute")
+                if (f"xml:{a.get('name')}" if a.get("ns") == XML_NS else a.get("name")) == attribute]
+
+    def _reachable(self, pattern: etree._Element, wanted: str) -> list[etree._Element]:
+        """``attribute`` or ``element`` patterns directly inside an element pattern, refs followed."""
+        found, followed = [], set()
+        pending = list(_patterns(pattern))
+        while pending:
+            node = pending.pop(0)
+            tag = rng_tag(node)
+            if tag == wanted:
+                found.append(node)
+                if tag == "element":
+                    continue
+            if tag == "element":
+                continue
+            if tag == "ref":
+                target = node.get("name")
+                if target not in followed and target in self.defines:
+                    followed.add(target)
+                    pending[0:0] = list(self.defines[target])
+                continue
+            if tag != "attribute":
+                pending[0:0] = list(_patterns(node))
+        return found
+
+    def restricted(self, keep: set[str]) -> etree._Element:
+        """This grammar with every element outside ``keep`` made ``notAllowed``, simplified.
+
+        It accepts exactly the documents of the whole grammar whose elements are all in ``keep``:
+        an element the document does not use can be taken away without changing its verdict.
+        """
+        dead = {d for name, defines in self.element_defines.items() if name not in keep for d in defines}
+        dead = _propagate(self.defines, dead)
+        out = etree.Element(self.root.tag, attrib=dict(self.root.attrib), nsmap=self.root.nsmap)
+        start = self.root.find(f"{{{RNG_NS}}}start")
+        pending, seen = [start], set()
+        while pending:
+            source = pending.pop()
+            copy = _copy_alive(source, dead)
+            if copy is None:
+                copy = _rng(rng_tag(source), dict(source.attrib))
+                copy.append(_rng("notAllowed"))
+            out.append(copy)
+            for ref in copy.iter(f"{{{RNG_NS}}}ref"):
+                if ref.get("name") not in seen:
+                    seen.add(ref.get("name"))
+                    pending.append(self.defines[ref.get("name")])
+        return out
+
+
+def _propagate(defines: dict[str, etree._Element], dead: set[str]) -> set[str]:
+    """Every define that can match nothing once the ``dead`` ones are gone (a least fixpoint)."""
+    users: dict[str, set[str]] = {}
+    for name, define in defines.items():
+        for ref in define.iter(f"{{{RNG_NS}}}ref"):
+            users.setdefault(ref.get("name"), set()).add(name)
+    dead = set(dead)
+    pending = list(dead)
+    while pending:
+        for user in users.get(pending.pop(), ()):
+            if user not in dead and _never_matches(defines[user], dead):
+                dead.add(user)
+                pending.append(user)
+    return dead
+
+
+def _never_matches(node: etree._Element, dead: set[str]) -> bool:
+    tag = rng_tag(node)
+    if tag == "notAllowed":
+        return True
+    if tag == "ref":
+        return node.get("name") in dead
+    if tag in _OPTIONAL:
+        return False
+    if tag == "choice":
+        return all(_never_matches(child, dead) for child in node)
+    if tag in _ALL_REQUIRED:
+        return any(_never_matches(child, dead) for child in _patterns(node))
+    return False
+
+
+def _copy_alive(node: etree._Element, dead: set[str]) -> etree._Element | None:
+    """A copy of a pattern without the branches that can never match; None if it never matches."""
+    tag = rng_tag(node)
+    if tag == "ref":
+        return None if node.get("name") in dead else _rng("ref", {"name": node.get("name")})
+    if tag == "notAllowed":
+        return None
+    if tag in ("data", "value", "text", "empty", "anyName", "nsName", "name", "param"):
+        return _clone(node)
+    if tag in ("element", "attribute") and node.get("name") is None and len(node):
+        name_class, children = node[0], list(node)[1:]
+    else:
+        name_class, children = None, list(node)
+    copies = []
+    for child in children:
+        copy = _copy_alive(child, dead)
+        if copy is None:
+            if tag == "choice":
+                continue
+            if tag in _OPTIONAL:
+                return _rng("empty")
+            return None
+        if rng_tag(copy) == "empty" and tag not in ("element", "attribute", "choice", "list"):
+            continue
+        copies.append(copy)
+    if tag == "choice":
+        if not copies:
+            return None
+        if len(copies) == 1 and not node.attrib:
+            return copies[0]
+    if tag in _OPTIONAL | {"oneOrMore", "mixed"} and not copies:
+        return _rng("empty")
+    if tag in ("group", "interleave") and len(copies) == 1 and not node.attrib:
+        return copies[0]
+    if tag in ("group", "interleave") and not copies:
+        return _rng("empty")
+    out = _rng(tag, dict(node.attrib))
+    if name_class is not None:
+        out.append(_clone(name_class))
+    out.extend(copies)
+    if tag in ("define", "start", "element") and not copies:
+        out.append(_rng("empty"))
+    return out
+
+
+def _clone(node: etree._Element) -> etree._Element:
+    out = _rng(rng_tag(node), dict(node.attrib))
+    out.text = node.text
+    out.extend(_clone(child) for child in node)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _load(path: Path, mtime_ns: int, size: int) -> Grammar:
+    return Grammar.load(path)
+
+
+def load_grammar(path: Path) -> Grammar:
+    """The grammar in a file, parsed once per process (again if the file changes)."""
+    stat = path.stat()
+    return _load(path, stat.st_mtime_ns, stat.st_size)
+
+
+_COMPILED: OrderedDict[tuple[str, frozenset[str]], etree.RelaxNG] = OrderedDict()
+_COMPILED_KEPT = 64
+
+
+def compiled(grammar: Grammar, used: set[str]) -> etree.RelaxNG:
+    """The grammar restricted to the elements in ``used`` that it declares, compiled by libxml2.
+
+    Kept in memory by element set, so the documents of an edition that use the same elements
+    share one compiled grammar.
+    """
+    key = (grammar.digest, frozenset(used & set(grammar.element_defines)))
+    if key in _COMPILED:
+        _COMPILED.move_to_end(key)
+        return _COMPILED[key]
+    relaxng = etree.RelaxNG(etree.ElementTree(grammar.restricted(set(key[1]))))
+    _COMPILED[key] = relaxng
+    while len(_COMPILED) > _COMPILED_KEPT:
+        _COMPILED.popitem(last=False)
+    return relaxng
+
+
+def clear_caches() -> None:
+    """Forget every parsed and compiled grammar (for measuring cold runs)."""
+    _COMPILED.clear()
+    _load.cache_clear()
