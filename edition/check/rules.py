@@ -31,6 +31,7 @@ RULES: dict[str, Rule] = {
         Rule("xinclude-refused", _E, "An XInclude reaches outside the edition folder, a URL, or itself."),
         Rule("schema", _E, "The file does not match its RELAX NG schema (an element or attribute out of place or misspelt)."),
         Rule("schema-missing", _E, "The schema the file's xml-model names is not in the edition folder."),
+        Rule("schema-substituted", _W, "The file names a schema by a URL that is not available offline; TEI P5 tei_all was checked instead."),
         Rule("id-duplicate", _E, "An xml:id is used twice in the edition (ids are unique across files)."),
         Rule("ref-unresolved", _E, "A pointer (#id or file.xml#id) reaches nothing in the edition."),
         Rule("ref-wrong-kind", _E, "A pointer reaches the wrong kind of thing (persName to a non-person, ...)."),
