@@ -155,16 +155,23 @@ class Grammar:
                 pending[0:0] = list(_patterns(node))
         return found
 
-    def restricted(self, keep: set[str]) -> etree._Element:
+    def restricted(self, keep: set[str], root: str | None = None) -> etree._Element:
         """This grammar with every element outside ``keep`` made ``notAllowed``, simplified.
 
         It accepts exactly the documents of the whole grammar whose elements are all in ``keep``:
         an element the document does not use can be taken away without changing its verdict.
+        With ``root`` (a Clark name) it accepts that element on its own instead of a document.
         """
         dead = {d for name, defines in self.element_defines.items() if name not in keep for d in defines}
         dead = _propagate(self.defines, dead)
         out = etree.Element(self.root.tag, attrib=dict(self.root.attrib), nsmap=self.root.nsmap)
         start = self.root.find(f"{{{RNG_NS}}}start")
+        if root is not None:
+            start = _rng("start")
+            choice = etree.SubElement(start, f"{{{RNG_NS}}}choice")
+            for name in self.element_defines.get(root, []):
+                choice.append(_rng("ref", {"name": name}))
+            choice.append(_rng("notAllowed"))
         pending, seen = [start], set()
         while pending:
             source = pending.pop()
@@ -274,21 +281,22 @@ def load_grammar(path: Path) -> Grammar:
     return _load(path, stat.st_mtime_ns, stat.st_size)
 
 
-_COMPILED: OrderedDict[tuple[str, frozenset[str]], etree.RelaxNG] = OrderedDict()
+_COMPILED: OrderedDict[tuple[str, frozenset[str], str | None], etree.RelaxNG] = OrderedDict()
 _COMPILED_KEPT = 64
 
 
-def compiled(grammar: Grammar, used: set[str]) -> etree.RelaxNG:
-    """The grammar restricted to the elements in ``used`` that it declares, compiled by libxml2.
+def compiled(grammar: Grammar, used: set[str], root: str | None = None) -> etree.RelaxNG:
+    """The grammar restricted to the elements in ``used`` that it declares, compiled by libxml2
+    (for a whole document, or for one ``root`` element on its own).
 
     Kept in memory by element set, so the documents of an edition that use the same elements
     share one compiled grammar.
     """
-    key = (grammar.digest, frozenset(used & set(grammar.element_defines)))
+    key = (grammar.digest, frozenset(used & set(grammar.element_defines)), root)
     if key in _COMPILED:
         _COMPILED.move_to_end(key)
         return _COMPILED[key]
-    relaxng = etree.RelaxNG(etree.ElementTree(grammar.restricted(set(key[1]))))
+    relaxng = etree.RelaxNG(etree.ElementTree(grammar.restricted(set(key[1]), root)))
     _COMPILED[key] = relaxng
     while len(_COMPILED) > _COMPILED_KEPT:
         _COMPILED.popitem(last=False)

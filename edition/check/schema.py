@@ -78,7 +78,7 @@ def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
         if relaxng.validate(etree.ElementTree(work)):
             break
         progress = False
-        for error in _culprits(relaxng.error_log, work):
+        for error in _culprits(relaxng.error_log, work, grammar):
             key = (original.get(error.element), error.kind, error.detail.get("attribute"))
             if key in reported:
                 continue
@@ -149,32 +149,74 @@ def _unknown_names(document: Document, work, original, grammar: Grammar, choice:
     return found
 
 
-def _culprits(error_log, work: etree._Element) -> list[_Found]:
-    """libxml2's errors of one run, each tied to the element it is about; complaints of an
-    element about a child already blamed are dropped."""
-    best: dict[int, tuple[int, str, re.Match]] = {}
-    for entry in error_log:
-        for rank, (kind, pattern) in enumerate(_MESSAGES):
-            match = pattern.search(entry.message)
-            if match:
-                if entry.line not in best or rank < best[entry.line][0]:
-                    best[entry.line] = (rank, kind, match)
-                break
+def _culprits(error_log, work: etree._Element, grammar: Grammar) -> list[_Found]:
+    """libxml2's errors of one run, each tied to the element it is about. An element's complaint
+    about content in which a descendant is already blamed is a cascade, and dropped."""
     by_line: dict[int, list[etree._Element]] = {}
     for element in work.iter(etree.Element):
         by_line.setdefault(element.sourceline, []).append(element)
-    errors = []
-    for line, (_, kind, match) in sorted(best.items()):
+    errors: dict[tuple, _Found] = {}
+    for entry in error_log:
+        kind, match = next(((k, m) for k, pattern in _MESSAGES if (m := pattern.search(entry.message))), (None, None))
+        if kind is None:
+            continue  # libxml2's follow-up lines (datatype names, internal states) add nothing
         detail = {k: v for k, v in match.groupdict().items() if v}
         name = detail.get("child") or detail.get("element")
-        candidates = by_line.get(line, [])
+        candidates = by_line.get(entry.line, [])
         named = [e for e in candidates if name and etree.QName(e).localname == name.split(":")[-1]]
+        if not named and len(candidates) > 1 and kind in ("incomplete", "text"):
+            named = _failing_alone(grammar, candidates)
         element = (named or candidates or [None])[0]
         if element is not None:
-            errors.append(_Found(kind, element, detail))
-    blamed = {e.element for e in errors if e.kind == "misplaced"}
-    return [e for e in errors
-            if not (e.kind in ("incomplete", "text") and any(e.element is b.getparent() for b in blamed))]
+            errors.setdefault((element, kind, detail.get("attribute")), _Found(kind, element, detail))
+    found = list(errors.values())
+    blamed = {e.element for e in found}
+    kept = []
+    for error in found:
+        if error.kind in ("misplaced", "incomplete", "text") and any(a in blamed for b in blamed if b is not error.element
+                                                                      for a in b.iterancestors() if a is error.element):
+            continue
+        parent = error.element.getparent()
+        if error.kind == "misplaced" and parent is not None and error.element.tag in grammar.children_of(parent.tag):
+            inner = _inside(grammar, error.element)
+            if inner is not None:
+                kept += inner or [_Found("incomplete", error.element, {})]
+                continue  # it may stand here; what it holds is wrong
+        kept.append(error)
+    return kept
+
+
+def _inside(grammar: Grammar, element: etree._Element) -> list[_Found] | None:
+    """The errors within an element checked on its own (None if it is valid so): libxml2
+    sometimes blames a parent's content for an error deeper down."""
+    alone = deepcopy(element)
+    relaxng = compiled(grammar, {e.tag for e in alone.iter(etree.Element)}, root=element.tag)
+    if relaxng.validate(etree.ElementTree(alone)):
+        return None
+    back = dict(zip(alone.iter(), element.iter()))
+    found = []
+    for error in _culprits(relaxng.error_log, alone, grammar):
+        if error.element is alone and error.kind == "misplaced":
+            continue
+        found.append(_Found(error.kind, back[error.element], error.detail))
+    if not found:  # libxml2 said nothing: a child that may never stand in this element is the likely one
+        allowed = set(grammar.children_of(element.tag))
+        found = [_Found("misplaced", child, {}) for child in element.iterchildren(etree.Element)
+                 if child.tag in grammar.element_names and child.tag not in allowed]
+    return found
+
+
+def _failing_alone(grammar: Grammar, candidates: list[etree._Element]) -> list[etree._Element]:
+    """Of elements sharing a line, the innermost that its grammar refuses when checked on its own:
+    libxml2 names no element when content ends too early."""
+    for element in reversed(candidates):
+        if element.tag not in grammar.element_defines:
+            continue
+        alone = deepcopy(element)
+        relaxng = compiled(grammar, {e.tag for e in alone.iter(etree.Element)}, root=element.tag)
+        if not relaxng.validate(etree.ElementTree(alone)):
+            return [element]
+    return []
 
 
 def _set_aside(error: _Found) -> bool:
