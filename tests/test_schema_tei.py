@@ -181,3 +181,38 @@ def test_files_naming_the_editions_schema_are_checked_against_it(path):
         pytest.skip("not a text")
     choice = choose(load_document(path, TEI)[0], TEI, SchemaSettings())
     assert choice.own and choice.path == TEI / "schema" / "edition.rng"
+
+
+@pytest.mark.parametrize("content, line, start", [
+    ('<TEI><teiHeader/></TEI>', 1, '<TEI> cannot be the root element of a file checked against TEI P5 4.11.0 tei_all; '
+     'the root is <TEI> or <teiCorpus>; it lacks the TEI namespace'),
+    ('<text xmlns="http://www.tei-c.org/ns/1.0"><body><p>x</p></body></text>', 1, "<text> cannot be the root element"),
+    ('<TEI xmlns="http://www.tei-c.org/ns/1.0"/>', 1,
+     "<TEI> is incomplete: it requires <teiHeader> and one of <text>, <facsimile>"),
+])
+def test_what_libxml2_cannot_name_is_still_reported(run, tmp_path, content, line, start):
+    path = tmp_path / "odd.xml"
+    path.write_text(content, encoding="utf-8")
+    found = diagnostics(run, path)
+    assert [(d["rule"], d["line"]) for d in found] == [("schema", line)]
+    assert found[0]["message"].startswith(start)
+
+
+def test_an_empty_list_says_what_it_needs(run, tmp_path):
+    found = [d for d in diagnostics(run, tei_file(tmp_path, "<listPerson/>")) if d["rule"] == "schema"]
+    assert [(d["line"], d["column"]) for d in found] == [(7, 1)]
+    assert found[0]["message"].startswith("<listPerson> is incomplete: it requires one of <org>, <person>")
+
+
+@pytest.mark.parametrize("schema, reason", [
+    ('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><include href="other.rng"/>'
+     '<start><ref name="x"/></start></grammar>', "it uses <include>, and other files are not read"),
+    ("not a schema", "it is not well-formed XML"),
+    ('<grammar xmlns="http://relaxng.org/ns/structure/1.0"><start><ref name="x"/></start></grammar>',
+     'it refers to a pattern "x" it does not define'),
+])
+def test_a_local_schema_that_cannot_be_used_is_said_so(run, tmp_path, schema, reason):
+    (tmp_path / "custom.rng").write_text(schema, encoding="utf-8")
+    found = diagnostics(run, tei_file(tmp_path, "<p>x</p>", model="custom.rng"))
+    assert [(d["rule"], d["line"], d["column"]) for d in found] == [("schema-missing", 2, 1)]
+    assert reason in found[0]["message"]

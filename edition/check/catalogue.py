@@ -130,13 +130,13 @@ def _substitute(document: Document, settings: SchemaSettings, why: str) -> Schem
     if settings.substitute is None:
         return None
     schema = PUBLISHED[settings.substitute]
-    line, column = _model_position(document)
+    line, column = model_position(document)
     note = Diagnostic(document.display, line, column, Severity.WARNING, "schema-substituted",
                       f"{why}; checked against {schema.title} instead, so rules of that project's own schema were not checked")
     return SchemaChoice(schema.path, schema.title, own=False, notes=(note,))
 
 
-def _model_position(document: Document) -> tuple[int, int]:
+def model_position(document: Document) -> tuple[int, int]:
     """Line and column of the xml-model processing instruction in the source."""
     offset = document.source.find("<?xml-model")
     if offset < 0:

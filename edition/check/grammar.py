@@ -54,6 +54,10 @@ def element_name(element: etree._Element) -> str | None:
     return f"{{{namespace}}}{name}" if namespace else name
 
 
+class UnusableGrammar(Exception):
+    """A schema file that cannot be read or compiled as a single RELAX NG grammar; says why."""
+
+
 @dataclass
 class Grammar:
     """One RELAX NG grammar (XML syntax, a single file): its defines and the elements each declares."""
@@ -65,16 +69,31 @@ class Grammar:
     digest: str
     _attributes: dict = field(default_factory=dict, repr=False)
     _children: dict = field(default_factory=dict, repr=False)
+    _attribute_patterns: dict = field(default_factory=dict, repr=False)
+    _dead: dict = field(default_factory=dict, repr=False)
 
     @classmethod
     def load(cls, path: Path) -> "Grammar":
         data = path.read_bytes()
-        root = etree.fromstring(data, etree.XMLParser(**_PARSER))
+        try:
+            root = etree.fromstring(data, etree.XMLParser(**_PARSER))
+        except etree.XMLSyntaxError as error:
+            raise UnusableGrammar(f"it is not well-formed XML ({error.msg})") from None
+        if rng_tag(root) == "element":  # a schema that is one element pattern
+            grammar = _rng("grammar")
+            etree.SubElement(grammar, f"{{{RNG_NS}}}start").append(root)
+            root = grammar
+        if rng_tag(root) != "grammar" or root.find(f"{{{RNG_NS}}}start") is None:
+            raise UnusableGrammar("it is not a RELAX NG grammar in XML syntax")
         for node in list(root.iter()):
             if not isinstance(node.tag, str) or not rng_tag(node):
                 parent = node.getparent()
                 if parent is not None:
                     parent.remove(node)  # documentation and embedded Schematron: no part of the grammar
+            elif rng_tag(node) in ("include", "externalRef", "grammar", "parentRef") and node is not root:
+                raise UnusableGrammar(f"it uses <{rng_tag(node)}>, and other files are not read")
+        for div in list(root.iter(f"{{{RNG_NS}}}div")):
+            div.getparent()[div.getparent().index(div):div.getparent().index(div) + 1] = list(div)
         defines = {d.get("name"): d for d in root.iterchildren(f"{{{RNG_NS}}}define")}
         element_defines: dict[str, list[str]] = {}
         for name, define in defines.items():
@@ -127,10 +146,56 @@ class Grammar:
             self._children[name] = list(seen)
         return self._children[name]
 
+    def dead_defines(self, keep: frozenset[str]) -> set[str]:
+        """The defines that can match nothing in a document using only the elements in ``keep``."""
+        if keep not in self._dead:
+            seeds = {d for name, defines in self.element_defines.items() if name not in keep for d in defines}
+            self._dead[keep] = _propagate(self.defines, seeds)
+        return self._dead[keep]
+
+    @cached_property
+    def root_names(self) -> list[str]:
+        """Clark names of the elements a document may have as its root."""
+        start = self.root.find(f"{{{RNG_NS}}}start")
+        return [n for n in map(element_name, self._reachable(start, "element")) if n]
+
+    def missing_parts(self, element: str, keep: frozenset[str]) -> list[list[str]]:
+        """Why ``element`` cannot match in a document using only ``keep``: the elements it requires
+        that the document lacks, as groups of which it needs all, each group's members being
+        alternatives (Clark names). Empty if it can match, or if a required element it has is the cause."""
+        dead = self.dead_defines(keep)
+        followed: set[str] = set()
+
+        def why(node: etree._Element) -> list[list[str]]:
+            if not _never_matches(node, dead):
+                return []
+            tag = rng_tag(node)
+            if tag == "ref":
+                target = self.defines[node.get("name")]
+                if len(target) == 1 and rng_tag(target[0]) == "element":
+                    declared = element_name(target[0])
+                    return [[declared]] if declared and declared not in keep else []
+                if node.get("name") in followed:
+                    return []
+                followed.add(node.get("name"))
+                return [g for child in target for g in why(child)]
+            if tag == "choice":
+                alternatives = [n for child in node for g in why(child) for n in g]
+                return [list(dict.fromkeys(alternatives))] if alternatives else []
+            if tag in ("element", "attribute"):
+                return []
+            return [g for child in _patterns(node) for g in why(child)]
+
+        return [g for d in self.element_defines.get(element, []) for p in _patterns(self.defines[d][0]) for g in why(p)]
+
     def attribute_patterns(self, element: str, attribute: str) -> list[etree._Element]:
         """The ``<attribute>`` patterns an element's declarations give an attribute (``xml:``-prefixed name)."""
-        return [a for pattern in self.element_patterns.get(element, []) for a in self._reachable(pattern, "attribute")
+        key = (element, attribute)
+        if key not in self._attribute_patterns:
+            self._attribute_patterns[key] = [
+                a for pattern in self.element_patterns.get(element, []) for a in self._reachable(pattern, "attribute")
                 if (f"xml:{a.get('name')}" if a.get("ns") == XML_NS else a.get("name")) == attribute]
+        return self._attribute_patterns[key]
 
     def _reachable(self, pattern: etree._Element, wanted: str) -> list[etree._Element]:
         """``attribute`` or ``element`` patterns directly inside an element pattern, refs followed."""
@@ -162,8 +227,7 @@ class Grammar:
         an element the document does not use can be taken away without changing its verdict.
         With ``root`` (a Clark name) it accepts that element on its own instead of a document.
         """
-        dead = {d for name, defines in self.element_defines.items() if name not in keep for d in defines}
-        dead = _propagate(self.defines, dead)
+        dead = self.dead_defines(frozenset(keep))
         out = etree.Element(self.root.tag, attrib=dict(self.root.attrib), nsmap=self.root.nsmap)
         start = self.root.find(f"{{{RNG_NS}}}start")
         if root is not None:
@@ -181,6 +245,8 @@ class Grammar:
                 copy.append(_rng("notAllowed"))
             out.append(copy)
             for ref in copy.iter(f"{{{RNG_NS}}}ref"):
+                if ref.get("name") not in self.defines:
+                    raise UnusableGrammar(f'it refers to a pattern "{ref.get("name")}" it does not define')
                 if ref.get("name") not in seen:
                     seen.add(ref.get("name"))
                     pending.append(self.defines[ref.get("name")])
@@ -296,7 +362,10 @@ def compiled(grammar: Grammar, used: set[str], root: str | None = None) -> etree
     if key in _COMPILED:
         _COMPILED.move_to_end(key)
         return _COMPILED[key]
-    relaxng = etree.RelaxNG(etree.ElementTree(grammar.restricted(set(key[1]), root)))
+    try:
+        relaxng = etree.RelaxNG(etree.ElementTree(grammar.restricted(set(key[1]), root)))
+    except etree.RelaxNGParseError as error:
+        raise UnusableGrammar(f"libxml2 cannot compile it for these elements ({error})") from None
     _COMPILED[key] = relaxng
     while len(_COMPILED) > _COMPILED_KEPT:
         _COMPILED.popitem(last=False)

@@ -30,7 +30,7 @@ RULES: dict[str, Rule] = {
         Rule("file-unreadable", _E, "The file cannot be read."),
         Rule("xinclude-refused", _E, "An XInclude reaches outside the edition folder, a URL, or itself."),
         Rule("schema", _E, "The file does not match its RELAX NG schema (an element or attribute out of place or misspelt)."),
-        Rule("schema-missing", _E, "The schema the file's xml-model names is not in the edition folder."),
+        Rule("schema-missing", _E, "The schema the file's xml-model names is not in the edition folder, or cannot be used."),
         Rule("schema-substituted", _W, "The file names a schema by a URL that is not available offline; TEI P5 tei_all was checked instead."),
         Rule("id-duplicate", _E, "An xml:id is used twice in the edition (ids are unique across files)."),
         Rule("ref-unresolved", _E, "A pointer (#id or file.xml#id) reaches nothing in the edition."),

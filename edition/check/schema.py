@@ -12,8 +12,8 @@ from lxml import etree
 from .. import TEI_NS, XI_NS, XML_ID, XML_NS
 from ..diagnostics import Diagnostic, Severity
 from ..load import ORIGIN_ATTR, Document, Edition
-from .catalogue import SchemaChoice, SchemaSettings, choose, schema_of  # noqa: F401  (schema_of: used by tests)
-from .grammar import Grammar, compiled, load_grammar
+from .catalogue import SchemaChoice, SchemaSettings, choose, model_position, schema_of  # noqa: F401  (schema_of: used by tests)
+from .grammar import Grammar, UnusableGrammar, compiled, load_grammar
 from .values import describe_value_error
 
 # One grammar run reports only the first misplaced child of each element; the culprits found are
@@ -62,7 +62,15 @@ def check_document(document: Document, root_dir, settings: SchemaSettings = Sche
         return []
     if isinstance(choice, Diagnostic):
         return [choice]
-    return list(choice.notes) + validate(document, choice)
+    try:
+        return list(choice.notes) + validate(document, choice)
+    except UnusableGrammar as error:
+        line, column = model_position(document)
+        if choice.own:
+            return [Diagnostic(document.display, line, column, Severity.ERROR, "schema-missing",
+                               f"the xml-model schema {choice.path.name} cannot be used: {error}; the file was not checked against it")]
+        return [Diagnostic(document.display, line, column, Severity.ERROR, "schema",
+                           f"the check against {choice.title} could not run: {error}")]
 
 
 def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
@@ -87,6 +95,39 @@ def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
             progress |= _set_aside(error)
         if not progress:
             break
+    else:
+        return found
+    if not relaxng.validate(etree.ElementTree(work)):
+        said = {key[0] for key in reported}
+        found += _unexplained(document, work, original, grammar, choice, said, bool(found))
+    return found
+
+
+def _unexplained(document: Document, work, original, grammar: Grammar, choice: SchemaChoice, said: set,
+                 anything_said: bool) -> list[Diagnostic]:
+    """What libxml2 cannot name: a root the grammar does not start with, an element that requires
+    one the file does not have (its definition is notAllowed in the restricted grammar)."""
+    found = []
+    if work.tag not in grammar.root_names:
+        roots = " or ".join(f"<{_prefixed(n, work)}>" for n in grammar.root_names)
+        qname = etree.QName(work)
+        hint = ""
+        if any(n.split("}")[-1] == qname.localname for n in grammar.root_names) and qname.namespace is None:
+            hint = '; it lacks the TEI namespace: write <TEI xmlns="http://www.tei-c.org/ns/1.0">'
+        return [Diagnostic(*document.locate(original[work]), Severity.ERROR, "schema",
+                           f"{_shown(work)} cannot be the root element of a file checked against {choice.title}; "
+                           f"the root is {roots}{hint}")]
+    keep = frozenset(e.tag for e in work.iter(etree.Element)) & frozenset(grammar.element_defines)
+    for element in work.iter(etree.Element):
+        missing = grammar.missing_parts(element.tag, keep) if element.tag in keep and original[element] not in said else []
+        if missing:
+            wanted = " and ".join(_alternatives(group, element) for group in missing)
+            found.append(Diagnostic(*document.locate(original[element]), Severity.ERROR, "schema",
+                                    f"{_shown(element)} is incomplete: it requires {wanted}"))
+    if not found and not anything_said:
+        found.append(Diagnostic(*document.locate(original[work]), Severity.ERROR, "schema",
+                                f"the file does not match {choice.title}, and the place could not be found; "
+                                f"check it with jing to see where"))
     return found
 
 
@@ -108,28 +149,24 @@ def _strip_loader_marks(work: etree._Element) -> None:
 
 def _unknown_names(document: Document, work, original, grammar: Grammar, choice: SchemaChoice) -> list[Diagnostic]:
     """Elements of the grammar's namespaces that it does not declare, and undeclared attributes: by name, first."""
-    namespaces = {name[1:].split("}")[0] for name in grammar.element_names if name.startswith("{")}
     by_namespace: dict[str, list[str]] = {}
     for name in grammar.element_names:
-        namespace, _, local = name[1:].partition("}")
-        by_namespace.setdefault(namespace, []).append(local)
+        if name.startswith("{"):
+            namespace, _, local = name[1:].partition("}")
+            by_namespace.setdefault(namespace, []).append(local)
+    where = "this edition's schema" if choice.own else choice.title
+    hints: dict[tuple, str] = {}
     found, unknown = [], []
     for element in work.iter(etree.Element):
         qname = etree.QName(element)
         if element.tag not in grammar.element_names:
-            if qname.namespace in namespaces:
+            if qname.namespace in by_namespace:
                 unknown.append(element)
-                close = difflib.get_close_matches(qname.localname, by_namespace[qname.namespace], n=1, cutoff=0.7)
-                close = close or [n for n in by_namespace[qname.namespace] if n.lower() == qname.localname.lower()]
-                if close:
-                    hint = f"; did you mean <{close[0]}>?"
-                elif choice.own:
-                    hint = "; see tei/ENCODING.md for the elements this edition uses"
-                else:
-                    hint = "; check its spelling and namespace"
-                where = "this edition's schema" if choice.own else choice.title
+                key = ("element", qname.namespace, qname.localname)
+                if key not in hints:
+                    hints[key] = _element_hint(qname, by_namespace[qname.namespace], choice)
                 found.append(Diagnostic(*document.locate(original[element]), Severity.ERROR, "schema",
-                                        f"<{qname.localname}> is not an element of {where}{hint}"))
+                                        f"<{qname.localname}> is not an element of {where}{hints[key]}"))
             continue
         allowed, is_open = grammar.attributes_of(element.tag)
         if is_open:
@@ -138,15 +175,27 @@ def _unknown_names(document: Document, work, original, grammar: Grammar, choice:
             shown = attribute.replace(f"{{{XML_NS}}}", "xml:")
             if shown.startswith("{") or shown in allowed:
                 continue  # attributes of other namespaces are the grammar's to judge
-            close = difflib.get_close_matches(shown, allowed, n=1, cutoff=0.7)
-            hint = f"; did you mean @{close[0]}?" if close else "; remove it or check the spelling"
+            key = ("attribute", element.tag, shown)
+            if key not in hints:
+                close = difflib.get_close_matches(shown, allowed, n=1, cutoff=0.7)
+                hints[key] = f"; did you mean @{close[0]}?" if close else "; remove it or check the spelling"
             found.append(Diagnostic(*document.locate(original[element], attribute), Severity.ERROR, "schema",
-                                    f"attribute @{shown} is not allowed on <{qname.localname}>{hint}"))
+                                    f"attribute @{shown} is not allowed on <{qname.localname}>{hints[key]}"))
             del element.attrib[attribute]
     for element in unknown:
         if element.getparent() is not None:
             _remove(element)
     return found
+
+
+def _element_hint(qname: etree.QName, names: list[str], choice: SchemaChoice) -> str:
+    close = difflib.get_close_matches(qname.localname, names, n=1, cutoff=0.7)
+    close = close or [n for n in names if n.lower() == qname.localname.lower()]
+    if close:
+        return f"; did you mean <{close[0]}>?"
+    if choice.own:
+        return "; see tei/ENCODING.md for the elements this edition uses"
+    return "; check its spelling and namespace"
 
 
 def _culprits(error_log, work: etree._Element, grammar: Grammar) -> list[_Found]:
@@ -170,11 +219,10 @@ def _culprits(error_log, work: etree._Element, grammar: Grammar) -> list[_Found]
         if element is not None:
             errors.setdefault((element, kind, detail.get("attribute")), _Found(kind, element, detail))
     found = list(errors.values())
-    blamed = {e.element for e in found}
+    above_blamed = {a for e in found for a in e.element.iterancestors()}
     kept = []
     for error in found:
-        if error.kind in ("misplaced", "incomplete", "text") and any(a in blamed for b in blamed if b is not error.element
-                                                                      for a in b.iterancestors() if a is error.element):
+        if error.kind in ("misplaced", "incomplete", "text") and error.element in above_blamed:
             continue
         parent = error.element.getparent()
         if error.kind == "misplaced" and parent is not None and error.element.tag in grammar.children_of(parent.tag):
@@ -265,7 +313,13 @@ def _diagnostic(document: Document, original, grammar: Grammar, choice: SchemaCh
                           f"{shown} may not contain text here; put the text inside one of the elements it allows")
     expected = error.detail.get("expected")
     children = _allowed_children(grammar, element)
-    if expected:
+    keep = frozenset(e.tag for e in element.getroottree().iter(etree.Element)) & frozenset(grammar.element_defines)
+    missing = grammar.missing_parts(element.tag, keep) if element.tag in keep else []
+    if not missing and element.tag in keep:  # an element that could only hold itself, endlessly
+        missing = grammar.missing_parts(element.tag, keep - {element.tag})
+    if missing:
+        message = f"{shown} is incomplete: it requires " + " and ".join(_alternatives(group, element) for group in missing)
+    elif expected and expected != etree.QName(element).localname:
         message = f"{shown} is incomplete: <{expected}> is required here"
     else:
         message = f"{shown} is incomplete or its content is out of order"
@@ -294,6 +348,14 @@ def _misplaced(grammar: Grammar, element: etree._Element, parent: etree._Element
     children = _allowed_children(grammar, parent)
     message += f"; {inside} may contain {children}" if children else f"; {inside} may contain no elements"
     return message
+
+
+def _alternatives(names: list[str], context: etree._Element) -> str:
+    shown = [f"<{_prefixed(n, context)}>" for n in names]
+    if len(shown) == 1:
+        return shown[0]
+    more = f" and {len(shown) - SHOWN_CHILDREN} more" if len(shown) > SHOWN_CHILDREN else ""
+    return "one of " + ", ".join(shown[:SHOWN_CHILDREN]) + more
 
 
 def _allowed_children(grammar: Grammar, element: etree._Element) -> str:
