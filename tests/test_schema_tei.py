@@ -216,3 +216,18 @@ def test_a_local_schema_that_cannot_be_used_is_said_so(run, tmp_path, schema, re
     found = diagnostics(run, tei_file(tmp_path, "<p>x</p>", model="custom.rng"))
     assert [(d["rule"], d["line"], d["column"]) for d in found] == [("schema-missing", 2, 1)]
     assert reason in found[0]["message"]
+
+
+def test_a_local_schema_with_divs_and_combined_defines_is_read(run, tmp_path):
+    (tmp_path / "custom.rng").write_text(
+        '<grammar xmlns="http://relaxng.org/ns/structure/1.0" ns="http://www.tei-c.org/ns/1.0">'
+        '<div><start><ref name="tei"/></start></div>'
+        '<define name="tei"><element name="TEI"><ref name="part"/></element></define>'
+        '<define name="part"><element name="a"><empty/></element></define>'
+        '<define name="part" combine="choice"><element name="b"><empty/></element></define></grammar>', encoding="utf-8")
+    model = '<?xml-model href="custom.rng" schematypens="http://relaxng.org/ns/structure/1.0"?>\n'
+    good, bad = tmp_path / "good.xml", tmp_path / "bad.xml"
+    good.write_text(model + '<TEI xmlns="http://www.tei-c.org/ns/1.0"><b/></TEI>\n', encoding="utf-8")
+    bad.write_text(model + '<TEI xmlns="http://www.tei-c.org/ns/1.0"><c/></TEI>\n', encoding="utf-8")
+    assert diagnostics(run, good) == []
+    assert [(d["line"], d["column"]) for d in diagnostics(run, bad)] == [(2, 1), (2, 42)]

@@ -19,8 +19,6 @@ _PARSER = dict(remove_blank_text=True, remove_comments=True, remove_pis=True, no
 # never match (RELAX NG simplification, spec section 4.19).
 _ALL_REQUIRED = {"group", "interleave", "oneOrMore", "mixed", "element", "attribute", "list", "define", "start"}
 _OPTIONAL = {"zeroOrMore", "optional"}
-_LEAVES = {"empty", "text", "data", "value", "notAllowed", "ref", "parentRef", "externalRef"}
-_NAME_CLASSES = {"name", "anyName", "nsName", "except", "choice"}
 
 
 def rng_tag(node: etree._Element) -> str:
@@ -83,7 +81,7 @@ class Grammar:
             grammar = _rng("grammar")
             etree.SubElement(grammar, f"{{{RNG_NS}}}start").append(root)
             root = grammar
-        if rng_tag(root) != "grammar" or root.find(f"{{{RNG_NS}}}start") is None:
+        if rng_tag(root) != "grammar":
             raise UnusableGrammar("it is not a RELAX NG grammar in XML syntax")
         for node in list(root.iter()):
             if not isinstance(node.tag, str) or not rng_tag(node):
@@ -94,6 +92,9 @@ class Grammar:
                 raise UnusableGrammar(f"it uses <{rng_tag(node)}>, and other files are not read")
         for div in list(root.iter(f"{{{RNG_NS}}}div")):
             div.getparent()[div.getparent().index(div):div.getparent().index(div) + 1] = list(div)
+        _combine(root)
+        if root.find(f"{{{RNG_NS}}}start") is None:
+            raise UnusableGrammar("it has no <start>")
         defines = {d.get("name"): d for d in root.iterchildren(f"{{{RNG_NS}}}define")}
         element_defines: dict[str, list[str]] = {}
         for name, define in defines.items():
@@ -253,6 +254,29 @@ class Grammar:
         return out
 
 
+def _combine(root: etree._Element) -> None:
+    """Merge the defines (and starts) that share a name into one, as @combine says (spec 4.17)."""
+    groups: dict[tuple[str, str | None], list[etree._Element]] = {}
+    for node in root:
+        if rng_tag(node) in ("define", "start"):
+            groups.setdefault((rng_tag(node), node.get("name")), []).append(node)
+    for (tag, name), nodes in groups.items():
+        if len(nodes) == 1:
+            continue
+        how = next((n.get("combine") for n in nodes if n.get("combine")), None)
+        if how not in ("choice", "interleave"):
+            raise UnusableGrammar(f"it defines {name or 'start'} twice without @combine")
+        merged = _rng(how)
+        for node in nodes:
+            content = _rng("group")
+            content.extend(list(node))
+            merged.append(content)
+            if node is not nodes[0]:
+                root.remove(node)
+        nodes[0][:] = [merged]
+        nodes[0].attrib.pop("combine", None)
+
+
 def _propagate(defines: dict[str, etree._Element], dead: set[str]) -> set[str]:
     """Every define that can match nothing once the ``dead`` ones are gone (a least fixpoint)."""
     users: dict[str, set[str]] = {}
@@ -314,7 +338,9 @@ def _copy_alive(node: etree._Element, dead: set[str]) -> etree._Element | None:
             return None
         if len(copies) == 1 and not node.attrib:
             return copies[0]
-    if tag in _OPTIONAL | {"oneOrMore", "mixed"} and not copies:
+    if tag == "mixed" and not copies:
+        return _rng("text")
+    if tag in _OPTIONAL | {"oneOrMore"} and not copies:
         return _rng("empty")
     if tag in ("group", "interleave") and len(copies) == 1 and not node.attrib:
         return copies[0]

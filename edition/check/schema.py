@@ -21,7 +21,7 @@ from .values import describe_value_error
 MAX_ROUNDS = 40
 SHOWN_CHILDREN = 10
 
-# libxml2's messages, most telling first: on one line, the first that matches is kept.
+# libxml2's messages and what each says is wrong; a message is read by the first pattern that fits.
 _MESSAGES = [
     ("misplaced", re.compile(r"Did not expect element (?P<child>\S+) there")),
     ("misplaced", re.compile(r"Element (?P<parent>\S+) has extra content: (?P<child>(?!text$)\S+)")),
@@ -84,7 +84,7 @@ def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
     reported: set[tuple] = set()
     for _ in range(MAX_ROUNDS):
         if relaxng.validate(etree.ElementTree(work)):
-            break
+            return found
         progress = False
         for error in _culprits(relaxng.error_log, work, grammar):
             key = (original.get(error.element), error.kind, error.detail.get("attribute"))
@@ -95,12 +95,8 @@ def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
             progress |= _set_aside(error)
         if not progress:
             break
-    else:
-        return found
-    if not relaxng.validate(etree.ElementTree(work)):
-        said = {key[0] for key in reported}
-        found += _unexplained(document, work, original, grammar, choice, said, bool(found))
-    return found
+    said = {key[0] for key in reported}
+    return found + _unexplained(document, work, original, grammar, choice, said, bool(found))
 
 
 def _unexplained(document: Document, work, original, grammar: Grammar, choice: SchemaChoice, said: set,
