@@ -114,9 +114,14 @@ class Grammar:
                 found.setdefault(name, []).append(pattern)
         return found
 
-    @property
-    def element_names(self) -> set[str]:
-        return set(self.element_patterns)
+    @cached_property
+    def prunable(self) -> frozenset[str]:
+        """The elements declared alone in a define: those a restriction can take away."""
+        return frozenset(self.element_defines)
+
+    @cached_property
+    def element_names(self) -> frozenset[str]:
+        return frozenset(self.element_patterns)
 
     def attributes_of(self, name: str) -> tuple[set[str], bool]:
         """Attribute names (``xml:`` prefixed where so) the element may carry, and whether any other may."""
@@ -375,6 +380,7 @@ def load_grammar(path: Path) -> Grammar:
 
 _COMPILED: OrderedDict[tuple[str, frozenset[str], str | None], etree.RelaxNG] = OrderedDict()
 _COMPILED_KEPT = 64
+WHOLE_BELOW = 250  # elements; tei_all declares 588, the Serge edition's schema 134
 
 
 def compiled(grammar: Grammar, used: set[str], root: str | None = None) -> etree.RelaxNG:
@@ -384,7 +390,10 @@ def compiled(grammar: Grammar, used: set[str], root: str | None = None) -> etree
     Kept in memory by element set, so the documents of an edition that use the same elements
     share one compiled grammar.
     """
-    key = (grammar.digest, frozenset(used & set(grammar.element_defines)), root)
+    declared = grammar.prunable
+    # A small grammar (an edition's own) compiles whole in milliseconds: one compilation serves all files.
+    kept = declared if len(declared) <= WHOLE_BELOW and root is None else frozenset(used) & declared
+    key = (grammar.digest, kept, root)
     if key in _COMPILED:
         _COMPILED.move_to_end(key)
         return _COMPILED[key]
