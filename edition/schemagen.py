@@ -1,123 +1,115 @@
-"""Derive the edition's RELAX NG schema from tei_all by keeping only the elements the edition allows."""
+"""Derive RELAX NG schemas from tei_all: the edition's own (an element list) and TEI Lite (its ODD's schemaSpec)."""
 
 from __future__ import annotations
 
-import sys
+import argparse
 import tomllib
 from pathlib import Path
 
 from lxml import etree
 
-RNG = "http://relaxng.org/ns/structure/1.0"
+from . import tei
+from .check.grammar import RNG_NS, Grammar
+
+# The schemaSpec of the TEI's tei_lite.odd (TEIC/TEI, P5/Exemplars/tei_lite.odd): the elements
+# its moduleRef include lists name, and what it deletes. Applied to tei_all, it gives TEI Lite
+# without the TEI Stylesheets (see edition/schemas/README.md for how the result may differ).
+LITE_ELEMENTS = """
+    abbr add addrLine address author bibl biblScope choice cit corr date del desc divGen editor emph
+    expan foreign gap gloss graphic head hi index item l label lb lg list listBibl mentioned milestone
+    name note num orig p pb ptr pubPlace publisher q ref reg relatedItem resp respStmt rs sic soCalled
+    sp speaker stage teiCorpus term time title unclear
+    authority availability catDesc catRef category change classCode classDecl creation distributor
+    edition editionStmt editorialDecl encodingDesc extent fileDesc funder idno keywords langUsage
+    language licence notesStmt principal profileDesc projectDesc publicationStmt refsDecl revisionDesc
+    samplingDecl seriesStmt sourceDesc sponsor taxonomy teiHeader textClass titleStmt
+    TEI argument back body byline closer dateline div docAuthor docDate docEdition docImprint docTitle
+    epigraph front group imprimatur opener postscript salute signed text titlePage titlePart trailer
+    cell figure figDesc formula row table
+    anchor seg
+    interp interpGrp pc s w
+    att code eg gi ident val
+""".split()
+LITE_DELETED_ATTRIBUTES = [
+    "tei_att.global.attribute.xmlbase",
+    "tei_att.global.rendition.attribute.style",
+    "tei_att.global.rendition.attribute.rendition",
+    *(f"tei_att.global.linking.attribute.{name}" for name in ("synch", "sameAs", "copyOf", "exclude", "select")),
+    *(f"tei_att.datable.w3c.attribute.{name}" for name in ("notBefore", "notAfter", "from", "to")),
+    "tei_att.internetMedia.attributes",
+    # attribute classes whose specification sits in a module TEI Lite does not load: transcr,
+    # namesdates, verse (att.global.facs, also of transcr, stays: the ODD's classRef asks for it)
+    "tei_att.global.change.attributes",
+    "tei_att.datable.iso.attributes",
+    "tei_att.datable.custom.attributes",
+    "tei_att.metrical.attributes",
+    "tei_att.enjamb.attributes",
+]
+LITE_DELETED_CLASSES = ["tei_model.msItemPart", "tei_model.msQuoteLike", "tei_model.personPart"]
+
+
+def _q(name: str) -> str:
+    return f"{{{RNG_NS}}}{name}"
 
 
 def customise(tei_all: Path, customisation: Path) -> etree._ElementTree:
     """tei_all with every other element's definition replaced by ``notAllowed``, unreachable parts dropped."""
     settings = tomllib.loads(customisation.read_text(encoding="utf-8"))
     allowed = {name for group in settings["elements"].values() for name in group}
-    tree = etree.parse(str(tei_all), etree.XMLParser(remove_blank_text=True, no_network=True, resolve_entities=False))
-    grammar = tree.getroot()
-    defines = {d.get("name"): d for d in grammar.iter(f"{{{RNG}}}define")}
-    present = set()
-    for define in defines.values():
-        elements = [child for child in define if child.tag == f"{{{RNG}}}element"]
-        if len(elements) == 1:
-            name = elements[0].get("name")
-            if name in allowed:
-                present.add(name)
-            else:
-                define[:] = [etree.Element(f"{{{RNG}}}notAllowed")]
-    unknown = allowed - present
+    grammar = Grammar.load(tei_all)
+    unknown = {tei(name) for name in allowed} - set(grammar.element_defines)
     if unknown:
-        raise SystemExit(f"not TEI elements: {', '.join(sorted(unknown))}")
-    for node in list(grammar.iter()):
-        if isinstance(node.tag, str) and not node.tag.startswith(f"{{{RNG}}}"):
-            node.getparent().remove(node)
-        elif not isinstance(node.tag, str):
-            node.getparent().remove(node)
-    simplify(grammar, defines)
-    reachable, pending = set(), [grammar.find(f"{{{RNG}}}start")]
-    while pending:
-        for ref in pending.pop().iter(f"{{{RNG}}}ref"):
-            if ref.get("name") not in reachable:
-                reachable.add(ref.get("name"))
-                pending.append(defines[ref.get("name")])
-    for name, define in defines.items():
-        if name not in reachable:
-            grammar.remove(define)
-    grammar.insert(0, etree.Comment(
+        raise SystemExit(f"not TEI elements: {', '.join(sorted(n.split('}')[1] for n in unknown))}")
+    root = grammar.restricted({tei(name) for name in allowed})
+    root.insert(0, etree.Comment(
         f" {settings['schema']['title']}. Generated by `python -m edition.schemagen` from tei_all.rng"
         f" and {customisation.name}; do not edit by hand. tei_all is available under CC BY and BSD-2. "
     ))
-    return tree
+    return etree.ElementTree(root)
 
 
-def _q(name: str) -> str:
-    return f"{{{RNG}}}{name}"
+def derive_lite(tei_all: Path) -> etree._ElementTree:
+    """TEI Lite: tei_all restricted to tei_lite.odd's elements, with the attributes it deletes gone."""
+    grammar = Grammar.load(tei_all)
+    for name in LITE_DELETED_ATTRIBUTES:
+        grammar.defines[name][:] = [etree.Element(_q("empty"))]
+    for name in LITE_DELETED_CLASSES:
+        grammar.defines[name][:] = [etree.Element(_q("notAllowed"))]
+    version = next(grammar.defines["tei_TEI"].iter(_q("element"))).xpath(
+        "r:optional[r:attribute[@name='version']]", namespaces={"r": RNG_NS})
+    for optional in version:
+        optional.getparent().remove(optional)
+    editorial = next(grammar.defines["tei_editorialDecl"].iter(_q("element")))
+    content = editorial.find(_q("oneOrMore"))
+    content[:] = [etree.Element(_q("ref"), name="tei_model.pLike")]
+    root = grammar.restricted({tei(name) for name in LITE_ELEMENTS})
+    root.insert(0, etree.Comment(
+        " TEI Lite, derived from TEI P5 4.11.0 tei_all.rng by edition.schemagen (lite), applying the"
+        " schemaSpec of the TEI's tei_lite.odd; not the TEI's published tei_lite.rng (see README.md beside it)."
+        " TEI material is available under both the CC BY 4.0 and BSD-2 licences; (c) TEI Consortium. "
+    ))
+    return etree.ElementTree(root)
 
 
-def simplify(grammar: etree._Element, defines: dict) -> None:
-    """Propagate notAllowed as RELAX NG's own simplification does (spec 4.19), so libxml2 does not
-    walk thousands of choices that can never match: a ref to a dead define is notAllowed; a choice
-    drops its dead branches; a group, interleave or oneOrMore holding notAllowed is notAllowed; a
-    zeroOrMore or optional of notAllowed is empty; empty beside other patterns in a sequence goes."""
-
-    def dead(node) -> bool:
-        return node.tag == _q("notAllowed")
-
-    def replace(node, new) -> None:
-        node.getparent().replace(node, new)
-
-    changed = True
-    while changed:
-        changed = False
-        gone = {name for name, define in defines.items() if len(define) == 1 and dead(define[0])}
-        for ref in list(grammar.iter(_q("ref"))):
-            if ref.get("name") in gone:
-                replace(ref, etree.Element(_q("notAllowed")))
-                changed = True
-        for node in list(grammar.iter()):
-            if not isinstance(node.tag, str) or node.getparent() is None or node.attrib.get("ns") is not None:
-                continue
-            tag = etree.QName(node).localname
-            children = list(node)
-            if tag == "choice":
-                alive = [c for c in children if not dead(c)]
-                if len(alive) < len(children):
-                    for child in children:
-                        if dead(child):
-                            node.remove(child)
-                    changed = True
-                if not alive:
-                    replace(node, etree.Element(_q("notAllowed")))
-                    changed = True
-                elif len(alive) == 1 and not node.attrib:
-                    replace(node, alive[0])
-                    changed = True
-                continue
-            if tag in ("group", "interleave", "oneOrMore") and any(dead(c) for c in children):
-                replace(node, etree.Element(_q("notAllowed")))
-                changed = True
-                continue
-            if tag in ("zeroOrMore", "optional") and children and all(dead(c) for c in children):
-                replace(node, etree.Element(_q("empty")))
-                changed = True
-                continue
-            if tag in ("group", "interleave", "oneOrMore", "zeroOrMore", "optional", "define") and len(node) > 1:
-                empties = [c for c in children if c.tag == _q("empty")]
-                if empties and len(empties) < len(children):
-                    for child in empties:
-                        node.remove(child)
-                    changed = True
-
-
-def main(argv: list[str]) -> None:
-    tei_all, customisation, out = (Path(a) for a in argv)
-    tree = customise(tei_all, customisation)
+def _write(tree: etree._ElementTree, out: Path) -> None:
     etree.indent(tree, space=" ")
     out.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
     print(f"wrote {out}")
 
 
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m edition.schemagen", description=__doc__)
+    parser.add_argument("--lite", action="store_true", help="derive TEI Lite: TEI_ALL OUT")
+    parser.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                        help="TEI_ALL CUSTOMISATION OUT (the edition's schema), or TEI_ALL OUT with --lite")
+    args = parser.parse_args(argv)
+    if args.lite:
+        tei_all, out = args.paths
+        _write(derive_lite(tei_all), out)
+    else:
+        tei_all, customisation, out = args.paths
+        _write(customise(tei_all, customisation), out)
+
+
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    main()

@@ -67,7 +67,8 @@ def test_network_dtd_is_not_fetched(run, tmp_path, monkeypatch):
         tmp_path,
         "net.xml",
         '<?xml version="1.0"?>\n<!DOCTYPE TEI SYSTEM "http://example.org/tei_all.dtd">\n'
-        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>x</p></body></text></TEI>\n',
+        '<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>'
+        '<text><body><p>x</p></body></text></TEI>\n',
     )
     assert run("validate", path).exit_code == 0
 
@@ -100,7 +101,8 @@ def test_declared_latin1_file_is_fine(run, tmp_path):
     path = write(
         tmp_path,
         "latin.xml",
-        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><text><body><p>café</p></body></text></TEI>\n'.encode("latin-1"),
+        '<?xml version="1.0" encoding="ISO-8859-1"?>\n<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title></titleStmt><publicationStmt><p>P</p></publicationStmt><sourceDesc><p>S</p></sourceDesc></fileDesc></teiHeader>'
+        '<text><body><p>café</p></body></text></TEI>\n'.encode("latin-1"),
     )
     assert run("validate", path).exit_code == 0
 
