@@ -1,4 +1,4 @@
-"""Which RELAX NG grammar checks a file: its xml-model, resolved like an XML catalogue to the copies shipped with the package."""
+"""Which RELAX NG grammar checks a file: its xml-model, resolved like an XML catalogue to the shipped copies."""
 
 from __future__ import annotations
 
@@ -75,7 +75,8 @@ class SchemaChoice:
 def schema_of(document: Document) -> tuple[str, str] | None:
     """``(href, kind)`` of the RELAX NG grammar the document's xml-model names, if any."""
     for pi in document.tree.xpath("/processing-instruction('xml-model')"):
-        pseudo = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3) for m in _PSEUDO.finditer(pi.text or "")}
+        pseudo = {m.group(1): m.group(2) if m.group(2) is not None else m.group(3)
+                  for m in _PSEUDO.finditer(pi.text or "")}
         href = pseudo.get("href", "")
         compact = "compact" in pseudo.get("type", "") or href.lower().endswith(".rnc")
         if pseudo.get("schematypens") == RNG_NS or href.lower().endswith(".rng") or compact:
@@ -115,7 +116,8 @@ def choose(document: Document, root_dir: Path, settings: SchemaSettings) -> Sche
     if name and (not path.is_file() or kind == "rnc"):
         return _published(name.group(1).lower())  # a local copy of tei_all or tei_lite: the same grammar
     if inside and path.is_file():
-        return _substitute(document, settings, f'the xml-model schema "{href}" is in RELAX NG compact syntax, which is not read')
+        return _substitute(document, settings,
+                           f'the xml-model schema "{href}" is in RELAX NG compact syntax, which is not read')
     where = "does not exist" if inside else "is outside the edition folder"
     return Diagnostic(document.display, 1, 1, Severity.ERROR, "schema-missing",
                       f'the xml-model schema "{href}" {where}; fix the href of <?xml-model?>')
@@ -132,7 +134,8 @@ def _substitute(document: Document, settings: SchemaSettings, why: str) -> Schem
     schema = PUBLISHED[settings.substitute]
     line, column = model_position(document)
     note = Diagnostic(document.display, line, column, Severity.WARNING, "schema-substituted",
-                      f"{why}; checked against {schema.title} instead, so rules of that project's own schema were not checked")
+                      f"{why}; checked against {schema.title} instead, so rules of that project's own schema "
+                      "were not checked")
     return SchemaChoice(schema.path, schema.title, own=False, notes=(note,))
 
 

@@ -71,7 +71,7 @@ class Grammar:
     _dead: dict = field(default_factory=dict, repr=False)
 
     @classmethod
-    def load(cls, path: Path) -> "Grammar":
+    def load(cls, path: Path) -> Grammar:
         data = path.read_bytes()
         try:
             root = etree.fromstring(data, etree.XMLParser(**_PARSER))
@@ -265,7 +265,7 @@ def _combine(root: etree._Element) -> None:
     for node in root:
         if rng_tag(node) in ("define", "start"):
             groups.setdefault((rng_tag(node), node.get("name")), []).append(node)
-    for (tag, name), nodes in groups.items():
+    for (_tag, name), nodes in groups.items():
         if len(nodes) == 1:
             continue
         how = next((n.get("combine") for n in nodes if n.get("combine")), None)

@@ -1,4 +1,4 @@
-"""Schema validation: each file against the RELAX NG grammar it names, or TEI P5 tei_all, offline, in the editor's words."""
+"""Schema validation: each file against the grammar it names, or TEI P5 tei_all, offline, in the editor's words."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from lxml import etree
 from .. import TEI_NS, XI_NS, XML_ID, XML_NS
 from ..diagnostics import Diagnostic, Severity
 from ..load import ORIGIN_ATTR, Document, Edition
-from .catalogue import SchemaChoice, SchemaSettings, choose, model_position, schema_of  # noqa: F401  (schema_of: used by tests)
+from .catalogue import SchemaChoice, SchemaSettings, choose, model_position
 from .grammar import Grammar, UnusableGrammar, compiled, load_grammar
 from .values import describe_value_error
 
@@ -48,7 +48,9 @@ class _Found:
     detail: dict
 
 
-def check(edition: Edition, settings: SchemaSettings = SchemaSettings()) -> list[Diagnostic]:
+DEFAULT_SETTINGS = SchemaSettings()
+
+def check(edition: Edition, settings: SchemaSettings = DEFAULT_SETTINGS) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     for document in edition.documents:
         if edition.in_focus(document):
@@ -56,7 +58,7 @@ def check(edition: Edition, settings: SchemaSettings = SchemaSettings()) -> list
     return found
 
 
-def check_document(document: Document, root_dir, settings: SchemaSettings = SchemaSettings()) -> list[Diagnostic]:
+def check_document(document: Document, root_dir, settings: SchemaSettings = DEFAULT_SETTINGS) -> list[Diagnostic]:
     choice = choose(document, root_dir, settings)
     if choice is None:
         return []
@@ -68,7 +70,8 @@ def check_document(document: Document, root_dir, settings: SchemaSettings = Sche
         line, column = model_position(document)
         if choice.own:
             return [Diagnostic(document.display, line, column, Severity.ERROR, "schema-missing",
-                               f"the xml-model schema {choice.path.name} cannot be used: {error}; the file was not checked against it")]
+                               f"the xml-model schema {choice.path.name} cannot be used: {error}; "
+                               "the file was not checked against it")]
         return [Diagnostic(document.display, line, column, Severity.ERROR, "schema",
                            f"the check against {choice.title} could not run: {error}")]
 
@@ -77,7 +80,7 @@ def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
     """Every error of the document against the chosen grammar, located in the source."""
     grammar = load_grammar(choice.path)
     work = deepcopy(document.root)
-    original = dict(zip(work.iter(), document.root.iter()))
+    original = dict(zip(work.iter(), document.root.iter(), strict=False))
     _strip_loader_marks(work)
     found = _unknown_names(document, work, original, grammar, choice)
     relaxng = compiled(grammar, {e.tag for e in work.iter(etree.Element)})
@@ -115,7 +118,8 @@ def _unexplained(document: Document, work, original, grammar: Grammar, choice: S
                            f"the root is {roots}{hint}")]
     keep = frozenset(e.tag for e in work.iter(etree.Element)) & frozenset(grammar.element_defines)
     for element in work.iter(etree.Element):
-        missing = grammar.missing_parts(element.tag, keep) if element.tag in keep and original[element] not in said else []
+        missing = (grammar.missing_parts(element.tag, keep)
+                   if element.tag in keep and original[element] not in said else [])
         if missing:
             wanted = " and ".join(_alternatives(group, element) for group in missing)
             found.append(Diagnostic(*document.locate(original[element]), Severity.ERROR, "schema",
@@ -237,7 +241,7 @@ def _inside(grammar: Grammar, element: etree._Element) -> list[_Found] | None:
     relaxng = compiled(grammar, {e.tag for e in alone.iter(etree.Element)}, root=element.tag)
     if relaxng.validate(etree.ElementTree(alone)):
         return None
-    back = dict(zip(alone.iter(), element.iter()))
+    back = dict(zip(alone.iter(), element.iter(), strict=False))
     found = []
     for error in _culprits(relaxng.error_log, alone, grammar):
         if error.element is alone and error.kind == "misplaced":
@@ -297,7 +301,8 @@ def _diagnostic(document: Document, original, grammar: Grammar, choice: SchemaCh
     shown = _shown(element)
     if error.kind == "misplaced":
         parent = element.getparent()
-        return Diagnostic(*document.locate(source), Severity.ERROR, "schema", _misplaced(grammar, element, parent, error.detail))
+        return Diagnostic(*document.locate(source), Severity.ERROR, "schema",
+                          _misplaced(grammar, element, parent, error.detail))
     if error.kind in ("attribute", "attributes"):
         attribute, message = describe_value_error(grammar, element, error.detail.get("attribute"))
         if attribute is not None:
@@ -314,7 +319,8 @@ def _diagnostic(document: Document, original, grammar: Grammar, choice: SchemaCh
     if not missing and element.tag in keep:  # an element that could only hold itself, endlessly
         missing = grammar.missing_parts(element.tag, keep - {element.tag})
     if missing:
-        message = f"{shown} is incomplete: it requires " + " and ".join(_alternatives(group, element) for group in missing)
+        message = f"{shown} is incomplete: it requires " + " and ".join(
+            _alternatives(group, element) for group in missing)
     elif expected and expected != etree.QName(element).localname:
         message = f"{shown} is incomplete: <{expected}> is required here"
     else:
@@ -333,7 +339,8 @@ def _misplaced(grammar: Grammar, element: etree._Element, parent: etree._Element
     if element.tag in allowed:
         if detail.get("expected"):
             return f"{shown} is not allowed at this point in {inside}: <{detail['expected']}> is expected first"
-        return f"{shown} is not allowed at this point in {inside}: it may stand in {inside}, but not here (check the order, and whether it may occur once only)"
+        return (f"{shown} is not allowed at this point in {inside}: it may stand in {inside}, but not here "
+                "(check the order, and whether it may occur once only)")
     message = f"{shown} is not allowed inside {inside}"
     qname = etree.QName(element)
     local = qname.localname
@@ -373,4 +380,6 @@ def _shown(element: etree._Element) -> str:
     qname = etree.QName(element)
     if qname.namespace in (None, TEI_NS):
         return f"<{qname.localname}>"
-    return f"<{element.prefix}:{qname.localname}>" if element.prefix else f"<{qname.localname}> (namespace {qname.namespace})"
+    if element.prefix:
+        return f"<{element.prefix}:{qname.localname}>"
+    return f"<{qname.localname}> (namespace {qname.namespace})"

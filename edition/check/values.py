@@ -103,7 +103,8 @@ def _describe(pattern: etree._Element) -> str:
     if tag == "choice":
         values = [c.text for c in pattern if rng_tag(c) == "value"]
         others = [_describe(c) for c in pattern if rng_tag(c) != "value"]
-        parts = ([("one of " if len(values) > 1 else "") + ", ".join(f'"{v}"' for v in values)] if values else []) + others
+        listed = ("one of " if len(values) > 1 else "") + ", ".join(f'"{v}"' for v in values)
+        parts = ([listed] if values else []) + others
         return " or ".join(dict.fromkeys(parts))
     if tag in ("oneOrMore", "zeroOrMore", "group", "optional"):
         return " ".join(_describe(c) for c in pattern)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, TEI, TEI_ALL, shared_path
-from edition.check.schema import schema_of
+from edition.check.catalogue import schema_of
 from edition.load import edition_files, load_document
 
 EDITION_FILES = edition_files(TEI)

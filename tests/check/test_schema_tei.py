@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, TEI
+from conftest import TEI
 from edition.check.catalogue import PUBLISHED, SchemaChoice, SchemaSettings, published_for
 from edition.check.schema import check_document, validate
 from edition.load import load_document

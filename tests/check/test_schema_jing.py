@@ -27,6 +27,8 @@ SERGE = sorted(TEI.glob("texts/*.xml")) + sorted(TEI.glob("front/*.xml")) + sort
     + [TEI / "edition.xml"]
 FOREIGN = ["dll/Propertius-1-15.xml", "evt/LL1_16.xml", "pta/pta0013.pta003.pta-grc1.xml", "teipublisher/let695.xml"]
 
+pytestmark = pytest.mark.slow  # starts Java (jing)
+
 # Where jing and we part ways, by design; each is checked to happen only where it should.
 EXPLAINED = {
     "inside-refused": "jing goes on checking an element it refused, its attributes and the TEI "
