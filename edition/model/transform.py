@@ -26,14 +26,15 @@ class BookState:
     """What the walks of all texts share: the id counter, collected notes, entries and names, the registers."""
 
     def __init__(self, edition: Edition, registers: dict[str, dict[str, RegisterEntry]],
-                 witnesses_by_id: dict[str, str]):
+                 sigla: dict[str, str], witness_groups: list[tuple[str, frozenset[str]]]):
         self.edition = edition
         self.counter = 0
         self.notes: list[Note] = []
         self.textual: list[TextualEntry] = []
         self.occurrences: list[Occurrence] = []
         self.register_index = {ident: kind for kind, entries in registers.items() for ident in entries}
-        self.witnesses_by_id = witnesses_by_id
+        self.sigla = sigla
+        self.witness_groups = witness_groups
         self.warned: set[str] = set()
         self.warnings: list[Diagnostic] = []
         self.div_depth: list[int] = []
@@ -43,9 +44,15 @@ class BookState:
     def register_kind(self, ident: str) -> str | None:
         return self.register_index.get(ident)
 
-    def siglum_of(self, token: str) -> str:
-        ident = token.lstrip("#").split("#")[-1]
-        return self.witnesses_by_id.get(ident, ident)
+    def sigla_for(self, tokens: list[str]) -> tuple[str, ...]:
+        """The sigla a reading prints for its @wit and @source pointers; a group's siglum for all its members."""
+        idents = [token.lstrip("#").split("#")[-1] for token in tokens]
+        for group, members in self.witness_groups:
+            if members <= set(idents):
+                first = min(idents.index(m) for m in members)
+                idents = [i for i in idents if i not in members]
+                idents.insert(first, f"\0{group}")
+        return tuple(i[1:] if i.startswith("\0") else self.sigla.get(i, i) for i in idents)
 
     def unknown(self, document: Document, element, name: str) -> None:
         """An element without a rendering decision: one warning per element name."""
@@ -72,6 +79,9 @@ class TextWalk:
         self.author_notes = 0
         self.editor_notes = 0
         self.in_note = 0
+        self.verse_count = 0  # the number of the last verse line counted
+        self.verse_lines: list[str] = []  # the numbers of the verse lines walked so far, in order
+        self.open_lines: list[str] = []  # the verse lines the walk is inside
         self.detached, self.notes_at = detached_notes(document)
 
     def new_id(self, prefix: str) -> str:

@@ -22,17 +22,19 @@ class Layout:
     call_ends: dict[str, str] = field(default_factory=dict)  # note call id -> body page where its word ends
     locators: dict[str, tuple[int, str]] = field(default_factory=dict)  # index occurrence -> (order, label)
     anchors: dict[str, str] = field(default_factory=dict)  # id in the body -> page label
+    keys: dict[str, str] = field(default_factory=dict)  # apparatus entry (its lemma's id) -> its printed key
 
     def as_json(self) -> dict:
         return {"labels": self.labels, "body_offset": self.body_offset, "body_pages": self.body_pages,
                 "page_starts": self.page_starts, "call_ends": self.call_ends,
-                "locators": {k: list(v) for k, v in self.locators.items()}, "anchors": self.anchors}
+                "locators": {k: list(v) for k, v in self.locators.items()}, "anchors": self.anchors,
+                "keys": self.keys}
 
     @classmethod
     def from_json(cls, data: dict) -> Layout:
         return cls(data["labels"], data["body_offset"], data["body_pages"], data["page_starts"],
                    data.get("call_ends", {}), {k: (v[0], v[1]) for k, v in data.get("locators", {}).items()},
-                   data["anchors"])
+                   data["anchors"], data.get("keys", {}))
 
 
 def write_layout(layout: Layout, path: Path) -> None:

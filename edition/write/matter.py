@@ -7,9 +7,11 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from ..config import ApparatusSettings
 from ..index import Entry, Index, page_references
 from ..model import Book, Text, TextualEntry
 from ..model.html import add_element
+from .apparatus import add_entry
 
 Href = Callable[[str], str]  # HTML id -> the link to it in this writer's output
 
@@ -104,54 +106,28 @@ def witness_list(book: Book, parent: etree._Element) -> etree._Element:
     return section
 
 
-def textual_entries(book: Book, parent: etree._Element, kind: str, title: str, section_id: str, intro: str,
-                    page_label: Callable[[str], str], href: Href) -> etree._Element:
-    """Textual notes ('variant') or the list of emendations ('emendation'), grouped by text, keyed by page and lemma."""
+def textual_entries(book: Book, entries: list[TextualEntry], parent: etree._Element, kind: str, title: str,
+                    section_id: str, intro: str, key_of: Callable[[str], str], href: Href,
+                    settings: ApparatusSettings) -> etree._Element | None:
+    """The apparatus at the back ('variant') or the list of emendations ('emendation'), grouped by text, each
+    entry keyed (by page and line in the PDF) and its lemma linked to its place in the text; nothing if it has none."""
+    entries = [e for e in entries if e.kind == kind]
+    if not entries:
+        return None
     section = add_element(parent, "section", "back " + ("textual-notes" if kind == "variant" else "emendations"))
     section.set("id", section_id)
     add_element(section, "h1").text = title
     add_element(section, "p", "intro-note").text = intro
     titles = {t.id: t.title for t in book.front + book.texts}
     current = None
-    for entry in book.textual:
-        if entry.kind != kind:
-            continue
+    for entry in entries:
         if entry.text_id != current:
             current = entry.text_id
             add_element(section, "h2").text = titles.get(current, current)
         line = add_element(section, "p", "entry")
         line.set("id", f"tn-{entry.anchor_id}")
-        page = add_element(line, "span", "page")
-        page.text = page_label(entry.anchor_id)
-        page.tail = " "
-        lemma = add_element(line, "a", "lemma-ref")
-        lemma.set("href", href(entry.anchor_id))
-        lemma.text = abbreviated(entry.lemma) or "[—]"
-        lemma.tail = "] "
-        _readings(line, entry)
+        add_entry(line, entry, key_of(entry.anchor_id), settings, lemma_href=href(entry.anchor_id))
     return section
-
-
-def abbreviated(lemma: str, words: int = 10) -> str:
-    """A long lemma as its first and last words: 'He was a … of 1917.'"""
-    parts = lemma.split()
-    if len(parts) <= words:
-        return " ".join(parts)
-    return " ".join(parts[:3]) + " … " + " ".join(parts[-3:])
-
-
-def _readings(line: etree._Element, entry: TextualEntry) -> None:
-    for number, (reading, sigla) in enumerate(entry.readings):
-        span = add_element(line, "span", "reading")
-        span.text = reading
-        if sigla:
-            siglum = add_element(line, "span", "siglum")
-            siglum.text = " " + sigla
-        if number < len(entry.readings) - 1:
-            add_element(line, "span").text = "; "
-    if entry.comment:
-        add_element(line, "span").text = " — "
-        add_element(line, "span", "comment").text = entry.comment
 
 
 def index_section(index: Index, parent: etree._Element, href: Href, epub: bool = False) -> etree._Element:

@@ -9,15 +9,18 @@ from pathlib import Path
 
 from lxml import etree, html
 
+from ..config import ApparatusSettings
 from ..diagnostics import Diagnostic, Severity
 from ..index import Index, assign_pages
 from ..model import Book, Note, Text
 from ..model.html import add_element, has_class
 from ..stages import Progress, Stage
-from . import matter
+from . import matter, overlay
+from .apparatus import HEADING_KEY, placement
 from .assets import PROJECT, STYLES, font_css, font_files
 from .layout import Layout
 from .links import LinkTargets
+from .numbering import lemma_lines, number_lines
 from .weasy import Rendered, Renderer
 
 BACK_SECTIONS = {"textual-notes": "Textual Notes", "emendations": "List of Emendations",
@@ -37,14 +40,19 @@ class PdfResult:
 
 
 class PdfWriter:
-    def __init__(self, book: Book, indexes: tuple[Index, ...], edition_root: Path, progress: Progress | None = None):
+    def __init__(self, book: Book, indexes: tuple[Index, ...], edition_root: Path, progress: Progress | None = None,
+                 settings: ApparatusSettings | None = None):
         self.book = book
         self.indexes = indexes
+        self.settings = settings or ApparatusSettings()
+        self.placement = placement(book, self.settings)
         self.renderer = Renderer(
             [("string", font_css()), ("filename", str(STYLES / "print.css"))],
             roots=[PROJECT, edition_root, font_files()[0].parent], base=PROJECT,
+            footnote_series=self.settings.series,
         )
         self.links = LinkTargets(book)
+        self.at_foot: set[str] = set()  # the entries printed at the foot of their lemma's page
         self.progress = progress or Progress(quiet=True)
         self.diagnostics: list[Diagnostic] = []
 
@@ -80,11 +88,15 @@ class PdfWriter:
                 add_element(section, "h1", "part-title").text = part.title
             for text in part.texts:
                 body.append(self.text_article(text, part.title or self.book.metadata.short_title))
+        if self.placement == "foot":
+            self.at_foot = overlay.insert_entries(root, self.book, self.settings)
         self.resolve_links(root, ids_of(root))
         return root
 
     def text_article(self, text: Text, part_title: str) -> etree._Element:
         article = etree.Element("article", {"class": f"text {text.role}", "id": text.id, "lang": text.language})
+        if text.verse:
+            article.set("data-verse", "true")
         article.append(matter.text_opening(text, part_title))
         for child in copy.deepcopy(text.section):
             article.append(child)
@@ -119,17 +131,18 @@ class PdfWriter:
         def href(anchor: str) -> str:
             return f"#{anchor}"
 
+        at_back = [e for e in self.book.textual if e.anchor_id not in self.at_foot]
         matter.textual_entries(
-            self.book, body, "variant", "Textual Notes", "textual-notes",
-            "Variant readings between witnesses, keyed by page and lemma. The reading of the text printed stands "
+            self.book, at_back, body, "variant", "Textual Notes", "textual-notes",
+            "Variant readings between witnesses, keyed by page and line. The reading of the text printed stands "
             "before the bracket, with the sigla of its witnesses; the other witnesses' readings follow.",
-            label_of, href,
+            label_of, href, self.settings,
         )
         matter.textual_entries(
-            self.book, body, "emendation", "List of Emendations", "emendations",
-            "Every correction of the copy-text, keyed by page: the reading printed stands before the bracket, "
-            "the witness's reading and its siglum after it.",
-            label_of, href,
+            self.book, at_back, body, "emendation", "List of Emendations", "emendations",
+            "Every correction of the copy-text, keyed by page and line: the reading printed stands before the "
+            "bracket, the witness's reading and its siglum after it.",
+            label_of, href, self.settings,
         )
         for index in indexes:
             matter.index_section(index, body, href)
@@ -214,8 +227,10 @@ class PdfWriter:
         self.diagnostics += [displaced_diagnostic(note, call, printed) for note, call, printed in displaced]
         self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "note-overflow",
                                         f"note #{ident} runs off the foot of p. {page}")
-                             for ident, page in body.below_the_page(self.links.notes)]
+                             for ident, page in body.below_the_page(
+                                 self.links.notes | {f"app-{anchor}" for anchor in self.at_foot})]
         self.diagnostics += margin_diagnostics(body, "body")
+        keys = self.number_and_key(body, page_of)
         body_count = len(body)
         needs_blank_after_body = body_count % 2 == 1
         back_start = body_count + 1 + (1 if needs_blank_after_body else 0)
@@ -235,7 +250,7 @@ class PdfWriter:
                                                f"index occurrence #{anchor} was not found in the layout"))
 
         self.progress(Stage.BACK)
-        back = render(self.back_root(back_start, lambda a: body_labels.get(a) or front_pages.get(a, (0, "?"))[1],
+        back = render(self.back_root(back_start, lambda a: keys.get(a) or front_pages.get(a, (0, "?"))[1],
                                      indexes))
         back_labels = {ident: str(back_start + index) for ident, (index, _) in back.anchor_pages().items()}
         self.diagnostics += margin_diagnostics(back, "back matter")
@@ -275,8 +290,102 @@ class PdfWriter:
             {n.call_id: ends[n.call_id][1] for n in self.book.notes if n.call_id in ends},
             {k: v for k, v in locator_pages.items() if k in occurrences},
             {k: v[1] for k, v in page_of.items()},
+            keys,
         )
         return PdfResult(out_path, layout, indexes, self.diagnostics, total, relayouts)
+
+    # --- line numbers and the apparatus -------------------------------------------------------
+
+    def number_and_key(self, body: Rendered, page_of: dict[str, tuple[int, str]]) -> dict[str, str]:
+        """Number the body's lines, key every apparatus entry, and print both: the numbers in the margin, and
+        at the foot (where the apparatus is printed there) each page's entries. Returns the keys of the
+        entries of the body (page.line where the apparatus is at the back)."""
+        self.note_pages = {page_of[note.id][0] for note in self.book.notes if note.id in page_of}
+        lines = body.text_lines()
+        numbered = number_lines(lines, self.settings)
+        positions = lemma_lines(numbered)
+        # where each lemma's words begin: the line of its entry's call (after its first word), else of its start
+        first_line: dict[str, tuple[int, str]] = {}
+        calls: dict[str, tuple[int, str]] = {}
+        for page, page_lines in enumerate(lines):
+            for line in page_lines:
+                for ident in line.ids:
+                    (calls if ident.startswith("app-") else first_line).setdefault(
+                        ident.removeprefix("app-"), (page, str(page + 1)))
+        lemma_page = {**page_of, **first_line, **calls}
+        entries = [e for e in self.book.textual if e.anchor_id in page_of]
+        keys, on_page = {}, {}
+        for entry in entries:
+            key = self.key_of(entry, positions, lemma_page)
+            if key is None:
+                self.diagnostics.append(Diagnostic(
+                    "(layout)", 0, 0, Severity.WARNING, "apparatus-unkeyed",
+                    f"the lemma of apparatus entry #{entry.anchor_id} (text {entry.text_id}) stands on no numbered "
+                    "line; it is keyed by its page only"))
+                key = page_of[entry.anchor_id][1] if self.placement == "back" else ""
+            keys[entry.anchor_id] = key
+            if self.placement == "foot":
+                printed = page_of.get(f"app-{entry.anchor_id}")
+                if printed is None or printed[0] != lemma_page[entry.anchor_id][0]:
+                    self.diagnostics.append(Diagnostic(
+                        "(layout)", 0, 0, Severity.ERROR, "apparatus-displaced",
+                        f"apparatus entry #{entry.anchor_id} is printed on p. {printed[1] if printed else '?'} "
+                        f"but its lemma is on p. {lemma_page[entry.anchor_id][1]}"))
+                if printed is not None:
+                    on_page.setdefault(printed[0], []).append((entry, key))
+        self.print_numbers_and_entries(body, numbered, on_page)
+        return keys
+
+    def key_of(self, entry, positions, page_of) -> str | None:
+        """The entry's key: its verse line(s); else the printed line(s) where its lemma begins (and ends), with the
+        page where the apparatus is at the back; "tit." for a lemma in a heading; None if on no counted line."""
+        page_label = page_of[entry.anchor_id][1]
+        back = self.placement == "back"
+        if entry.verse_lines:
+            start, end = entry.verse_lines
+            key = start if start == end else f"{start}–{end}"
+            return f"{page_label}.{key}" if back else key
+        lines = positions.get(entry.anchor_id)
+        if not lines:
+            where = self.holder_of(entry)
+            if where is None:
+                return None
+            return f"{page_label} {where}" if back else where
+        (first_page, first), (last_page, last) = lines[0], lines[-1]
+        key = first.number
+        if last is not first:
+            key += f"–{last.number}" if last_page == first_page or not back else f"–{last_page + 1}.{last.number}"
+        return f"{page_label}.{key}" if back else key
+
+    def holder_of(self, entry) -> str | None:
+        """The key of a lemma on no numbered line: "tit." in a heading, "n" with a note's label in a note."""
+        text = next((t for t in self.book.front + self.book.texts if t.id == entry.text_id), None)
+        lemma = next((e for e in text.section.iter() if e.get("id") == entry.anchor_id), None) if text else None
+        if lemma is None:
+            return None
+        for ancestor in lemma.iterancestors():
+            if has_class(ancestor, "note"):
+                return f"n. {ancestor.get('data-label')}"
+            if ancestor.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (ancestor.get("class") or "").startswith("head"):
+                return HEADING_KEY
+        return None
+
+    def print_numbers_and_entries(self, body: Rendered, numbered, on_page) -> None:
+        """Lay out the margin numbers and the keyed apparatus of every page at once, and put them in place."""
+        frames, areas = body.frames(), body.series_areas()
+        pages = []
+        for number, lines in enumerate(numbered):
+            width, height, left, right = frames[number]
+            shown = [overlay.MarginNumber(n.line.baseline, n.number, number % 2 == 0) for n in lines if n.shown]
+            entries = on_page.get(number, [])
+            if shown or entries:
+                pages.append(overlay.OverlayPage(number, width, height, left, right, shown, areas[number], entries,
+                                                 notes=number in self.note_pages))
+        if not pages:
+            return
+        laid = self.renderer.render(overlay.overlay_root(pages, self.book, self.settings, self.book.metadata.language))
+        for problem in body.graft(laid, [p.page for p in pages]):
+            self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.ERROR, "apparatus-overflow", problem))
 
     def displaced_notes(self, page_of, last_page_of) -> list[tuple[Note, tuple[int, str], tuple[int, str]]]:
         """Notes printed on another page than their call (the call counts where its word ends)."""

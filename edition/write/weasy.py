@@ -56,10 +56,36 @@ def check_version() -> None:
 # ``Renderer.render``: nothing of WeasyPrint changes for the rest of the process.
 
 
-def _corrected_document_class():
+# --- series of footnotes -----------------------------------------------------------------------
+#
+# WeasyPrint has one footnote area per page and fills it in the order of the calls. A critical edition
+# prints its notes and then each apparatus series as a block of its own under its own rule. The same layout
+# context keeps the page's footnotes in that order (notes first, then each series in the order given) and
+# opens each series with a copy of its rule, so the space the blocks take is reserved while the page is laid
+# out, and the text gives way where they do not fit. The rule of a series is an element of class
+# "app-rule" somewhere in the document (with float: footnote and its call's content none); it is taken out
+# of the footnotes before any is laid out, and only its copies are printed.
+
+
+def _classes(box) -> list[str]:
+    element = getattr(box, "element", None)
+    return (element.get("class") or "").split() if element is not None else []
+
+
+def _series(box) -> str:
+    return box.element.get("data-series") or "" if box.element is not None else ""
+
+
+def _corrected_document_class(series: tuple[str, ...] = ()):
     linebox_code = block._linebox_layout.__code__
 
-    class KeptFootnotesContext(LayoutContext):
+    def rank(footnote) -> int:
+        if "app-entry" not in _classes(footnote):
+            return 0
+        name = _series(footnote)
+        return 1 + (series.index(name) if name in series else len(series))
+
+    class EditionLayoutContext(LayoutContext):
         @property
         def in_column(self):
             if sys._getframe(1).f_code is linebox_code:
@@ -70,14 +96,47 @@ def _corrected_document_class():
         def in_column(self, value):
             self.__dict__["in_column"] = value
 
-    class KeptFootnotesDocument(Document):
+        @property
+        def _rules(self) -> dict:
+            if "_rules" not in self.__dict__:
+                templates = [f for f in self.footnotes if "app-rule" in _classes(f)]
+                for template in templates:
+                    self.footnotes.remove(template)
+                self.__dict__["_rules"] = {_series(t): t for t in templates}
+            return self.__dict__["_rules"]
+
+        def layout_footnote(self, footnote):
+            if "app-rule" in _classes(footnote) or footnote in self._rules.values():
+                return False  # a series' rule is printed only as the copies that open its blocks
+            return super().layout_footnote(footnote)
+
+        def unlayout_footnote(self, footnote):
+            if "app-rule" not in _classes(footnote):
+                super().unlayout_footnote(footnote)
+
+        def _update_footnote_area(self):
+            rules = self._rules
+            if rules:
+                footnotes = sorted((f for f in self.current_page_footnotes if "app-rule" not in _classes(f)),
+                                   key=rank)
+                ordered, opened = [], set()
+                for footnote in footnotes:
+                    name = _series(footnote) if "app-entry" in _classes(footnote) else None
+                    if name in rules and name not in opened:
+                        opened.add(name)
+                        ordered.append(rules[name].deepcopy())
+                    ordered.append(footnote)
+                self.current_page_footnotes[:] = ordered
+            return super()._update_footnote_area()
+
+    class EditionDocument(Document):
         @classmethod
         def _build_layout_context(cls, *args, **kwargs):
             context = super()._build_layout_context(*args, **kwargs)
-            context.__class__ = KeptFootnotesContext
+            context.__class__ = EditionLayoutContext
             return context
 
-    return KeptFootnotesDocument
+    return EditionDocument
 
 
 # --- the sandbox ------------------------------------------------------------------------------
@@ -125,13 +184,14 @@ class _Log(logging.Handler):
 class Renderer:
     """WeasyPrint set up for one build: the book's stylesheets and fonts, the sandbox, the log, the correction."""
 
-    def __init__(self, stylesheets: list[tuple[str, str]], roots: list[Path], base: Path, corrected: bool = True):
+    def __init__(self, stylesheets: list[tuple[str, str]], roots: list[Path], base: Path, corrected: bool = True,
+                 footnote_series: tuple[str, ...] = ()):
         """``stylesheets``: (kind, value) pairs, kind "string" or "filename"."""
         check_version()
         self.fonts = FontConfiguration()
         self.fetcher = sandbox(roots)
         self.base_url = base.as_uri() + "/"
-        self.document_class = _corrected_document_class() if corrected else None
+        self.document_class = _corrected_document_class(footnote_series) if corrected else None
         self.log = _Log()
         self.stylesheets = []
         for kind, value in stylesheets:
@@ -204,6 +264,29 @@ def _page_labels(roman_pages: int):
 
 
 @dataclass(frozen=True)
+class TextLine:
+    """A line of the running text (not of a note, a margin or a running head), as laid out on its page."""
+
+    page: int  # index of the page in the rendered document
+    top: float  # CSS px from the top of the page
+    bottom: float
+    baseline: float
+    blocks: tuple[dict, ...]  # the blocks that hold it, outermost first: tag, key (unique), class, id, data-*
+    ids: frozenset[str]  # the ids of the inline elements it holds (a lemma split over lines is in each)
+    first_in_block: bool  # the first line of its innermost block on this page
+
+
+@dataclass(frozen=True)
+class FootArea:
+    """Where the series blocks (the apparatus) begin and end in a page's footnote area, and its width."""
+
+    left: float
+    width: float
+    top: float
+    bottom: float
+
+
+@dataclass(frozen=True)
 class OverflowingLine:
     page: int  # 1-based, within the rendered document
     excess: float  # CSS px past the text block
@@ -268,10 +351,121 @@ class Rendered:
                         found[key] = (first, text + box.text)
         return found
 
+    def frames(self) -> list[tuple[float, float, float, float]]:
+        """Each page's width and height, and the left and right edges of its text block (CSS px)."""
+        return [(p._page_box.margin_width(), p._page_box.margin_height(), p._page_box.content_box_x(),
+                 p._page_box.content_box_x() + p._page_box.width) for p in self.document.pages]
+
+    def text_lines(self) -> list[list[TextLine]]:
+        """Each page's lines of running text, in reading order."""
+        return [list(_text_lines(number, page._page_box)) for number, page in enumerate(self.document.pages)]
+
+    def series_areas(self) -> list[FootArea | None]:
+        """For each page, the part of its footnote area the apparatus series fill (None where there are none)."""
+        found = []
+        for page in self.document.pages:
+            area = next((c for c in page._page_box.children if isinstance(c, FootnoteAreaBox)), None)
+            first = next((c for c in (area.children if area is not None else ()) if "app-rule" in _classes(c)), None)
+            if first is None:
+                found.append(None)
+                continue
+            bottom = area.content_box_y() + area.height
+            found.append(FootArea(area.content_box_x(), area.width, first.position_y, bottom))
+        return found
+
+    def graft(self, overlay: Rendered, pages: list[int]) -> list[str]:
+        """Put the content of overlay page i on page ``pages[i]``: its apparatus blocks (class "app-overlay")
+        into the footnote area, in place of the series blocks laid out there; its line numbers (class "ln")
+        in the margin, where PDF tagging leaves them out of the reading order. Each number is moved to stand
+        on the baseline its ``data-baseline`` gives. Returns what did not fit."""
+        problems = []
+        for index, number in enumerate(pages):
+            page_box = self.document.pages[number]._page_box
+            blocks, numbers = [], []
+            for box, _ in _walk(overlay.document.pages[index]._page_box):
+                box = getattr(box, "_box", box)  # an absolutely positioned box stands behind a placeholder
+                if not isinstance(box, BlockBox):
+                    continue  # the lines inside the blocks carry their classes too
+                if "app-overlay" in _classes(box) and box not in blocks:
+                    blocks.append(_in_flow(box))
+                elif "ln" in _classes(box) and box not in numbers:
+                    numbers.append(_in_flow(box))
+            if blocks:
+                area = next(c for c in page_box.children if isinstance(c, FootnoteAreaBox))
+                first = next(i for i, c in enumerate(area.children) if "app-rule" in _classes(c))
+                bottom = area.content_box_y() + area.height
+                area.children = list(area.children[:first]) + blocks
+                used = max(b.position_y + b.margin_height() for b in blocks)
+                if used > bottom + 0.5:
+                    problems.append(f"the apparatus of p. {number + 1} is {used - bottom:.1f}px taller than the "
+                                    "space the layout kept for it")
+            if numbers:
+                for box in numbers:
+                    line = next((b for b, _ in _walk(box) if isinstance(b, LineBox)), None)
+                    if line is not None:
+                        box.translate(dy=float(box.element.get("data-baseline")) - (line.position_y + line.baseline))
+                page_box.children = list(page_box.children) + [_margin_holder(page_box, numbers)]
+        return problems
+
     def page_starts(self) -> list[dict]:
         """For each page: the innermost block with an id holding its first line, and that line's words."""
         return [{"page": str(number + 1), **(_first_line(page._page_box) or {})}
                 for number, page in enumerate(self.document.pages)]
+
+
+def _in_flow(box):
+    """A box placed absolutely in the overlay, as an ordinary box where it is put (drawn and tagged in order)."""
+    box.style = box.style.copy()
+    box.style["position"] = "static"
+    return box
+
+
+def _margin_holder(page_box, children) -> MarginBox:
+    """A margin box over the whole page holding ``children`` (already placed): printed, but not in the
+    structure tree's reading order."""
+    holder = MarginBox("@edition-margin", page_box.style)
+    holder.position_x = holder.position_y = 0
+    for side in ("top", "right", "bottom", "left"):
+        for kind in ("margin_", "padding_"):
+            setattr(holder, kind + side, 0)
+        setattr(holder, f"border_{side}_width", 0)
+    holder.width, holder.height = page_box.margin_width(), page_box.margin_height()
+    holder.background = None
+    holder.children = children
+    return holder
+
+
+_LINE_ATTRIBUTES = ("class", "id", "data-line", "data-n", "data-verse")
+
+
+def _text_lines(number: int, page_box):
+    """The lines of a page's running text, with the blocks that hold them and the ids they carry."""
+    root = next((c for c in page_box.children if not isinstance(c, (FootnoteAreaBox, MarginBox))), None)
+    if root is None:
+        return
+    seen_first: set[int] = set()
+
+    def visit(box, blocks):
+        element = getattr(box, "element", None)
+        if isinstance(box, LineBox):
+            ids = frozenset(b.element.get("id") for b, _ in _walk(box)
+                            if getattr(b, "element", None) is not None and b.element.get("id"))
+            holder = id(blocks[-1]) if blocks else 0
+            first = holder not in seen_first
+            seen_first.add(holder)
+            yield TextLine(number, box.position_y, box.position_y + box.height, box.position_y + box.baseline,
+                           tuple({"tag": b.tag, "key": id(b), **{k: b.get(k) for k in _LINE_ATTRIBUTES if b.get(k)}}
+                                 for b in blocks),
+                           ids, first)
+            return
+        if element is not None and isinstance(box, BlockBox) and (not blocks or blocks[-1] is not element) \
+                and getattr(box, "element_tag", "") not in ("html", "body"):
+            blocks = blocks + [element]
+        for child in getattr(box, "children", ()):
+            if not isinstance(child, (FootnoteAreaBox, MarginBox)):
+                yield from visit(child, blocks)
+
+    yield from visit(root, [])
 
 
 def _walk(box, in_footnote=False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from conftest import html_of, model_of
+from edition.model import Reading
 
 
 def test_notes_hang_on_the_word_before_their_call_in_two_series(tmp_path):
@@ -36,12 +37,12 @@ def test_gaps_deletions_and_interventions(tmp_path):
         'title="two words">[…]</span> <del class="del">x</del> <span class="emendation corr" id="e1">the</span> '
         '<abbr class="abbr" title="Doctor">Dr</abbr> <span class="sic">odd [sic]</span></p>')
     [entry] = book.textual
-    assert (entry.kind, entry.anchor_id, entry.lemma, entry.readings) == ("emendation", "e1", "the", [("teh", "W")])
+    assert (entry.kind, entry.anchor_id, entry.lemma, entry.readings) == ("emendation", "e1", "the", [Reading("teh", ("W",))])
 
 
 def test_regularisation_is_an_emendation_too(tmp_path):
     book = model_of(tmp_path, "<p><choice><orig>colour</orig><reg>color</reg></choice></p>")
-    assert [(e.kind, e.lemma, e.readings) for e in book.textual] == [("emendation", "color", [("colour", "")])]
+    assert [(e.kind, e.lemma, e.readings) for e in book.textual] == [("emendation", "color", [Reading("colour")])]
 
 
 def test_renders(tmp_path, tei_body, expected):

@@ -118,15 +118,20 @@ def test_index_locators_link_to_an_occurrence_of_the_name(book):
     assert checked > 500
 
 
-def test_textual_notes_link_both_ways(book):
-    doc = book.docs["emendations.xhtml"]
-    entries = doc.xpath('//x:p[@class="entry"]', namespaces=NS)
-    assert len(entries) > 50
-    for entry in entries[:40]:
-        lemma = entry.xpath('.//x:a[@class="lemma-ref"]', namespaces=NS)[0]
-        target = book.element(lemma.get("href"), "emendations.xhtml")
-        forward = target.xpath('.//x:a[@class="to-textual-note"]', namespaces=NS)[0]
-        assert forward.get("href").endswith("#" + entry.get("id"))
+def test_textual_notes_link_both_ways_and_carry_the_print_keys(book, serge_build):
+    for name in ("emendations.xhtml", "textual-notes.xhtml"):
+        doc = book.docs[name]
+        entries = doc.xpath('//x:p[@class="entry"]', namespaces=NS)
+        assert len(entries) > 30
+        for entry in entries:
+            lemma = entry.xpath('.//x:a[@class="app-lemma"]', namespaces=NS)[0]
+            target = book.element(lemma.get("href"), name)
+            # inside the lemma, or (a lemma holding links of its own) the sign right after it
+            forward = target.xpath('.//x:a[@class="to-textual-note"] | following-sibling::*[1]', namespaces=NS)[0]
+            assert forward.get("href").endswith("#" + entry.get("id"))
+            key = entry.xpath('.//x:b[@class="app-key"]', namespaces=NS)[0].text
+            assert key == serge_build.layout.keys.get(entry.get("id").removeprefix("tn-"), key)
+            assert re.fullmatch(r"[ivxl]+|\d+\.\d+(–\d+)?( n\. [a-z0-9]+)?|\d+ n\. [a-z0-9]+", key), key
 
 
 def test_accessibility_metadata(book):

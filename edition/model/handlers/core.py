@@ -6,7 +6,7 @@ import re
 import string
 
 from ... import XML_ID, XML_LANG, local_name, tei
-from ..book import Note, TextualEntry
+from ..book import Note, Reading, TextualEntry
 from ..html import BLOCK_PARENTS, add_element, append_text, wrap_last_word
 from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
@@ -251,8 +251,9 @@ def _emendation(walk, choice, parent, shown, rejected, kind):
     element.set("id", anchor)
     walk.children(shown, element)
     walk.state.textual.append(
-        TextualEntry("emendation", anchor, walk.text_id, plain_text(shown),
-                     [(plain_text(rejected) or "om.", walk.siglum)])
+        TextualEntry("emendation", anchor, walk.text_id, plain_text(shown), [Reading(
+            plain_text(rejected), (walk.siglum,) if walk.siglum else (), "" if plain_text(rejected) else "om")],
+            verse_lines=(walk.open_lines[-1],) * 2 if walk.open_lines else None)
     )
 
 

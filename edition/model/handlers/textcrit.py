@@ -1,21 +1,35 @@
-"""The critical apparatus: the lemma is printed in the text; the entry (readings, sigla, notes) is collected."""
+"""The critical apparatus: the lemma stays in the text; each entry (readings, sigla, notes) is collected."""
 
 from __future__ import annotations
 
+import re
+
 from ... import XML_ID, local_name, tei
-from ..book import TextualEntry
-from ..html import WORD_JOINER, add_element
+from ..book import Reading, TextualEntry
+from ..html import WORD_JOINER, add_element, has_class, visible_words
 from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
 
 generic("lem", "rdg", "rdgGrp", display=Display.INLINE)
 omitted("witDetail", "listWit")
 
+# app/@type values that name the critical apparatus itself rather than a series of its own
+CRITICAL_TYPES = {"", "critical", "textcritical", "text-critical", "variant", "variants", "textual"}
+_WORDLESS = re.compile(r"^[\W_]*$")
+_SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
 
 @handles("app", display=Display.INLINE)
 def app(walk, source, parent):
-    lemma = source.find(tei("lem"))
+    lemma = next((r for r in _readings(source) if r.tag == tei("lem")), None)
     anchor = source.get(XML_ID) or walk.new_id("a")
+    context = _word_before(parent)
+    current_line = walk.open_lines[-1] if walk.open_lines else None
+    lines_before = len(walk.verse_lines)
+    entry = TextualEntry("variant", anchor, walk.text_id, "", [], series=series_of(source))
+    walk.state.textual.append(entry)  # before the entries nested in its lemma, which follow it
+    if lemma is None and current_line is None and len(parent) and has_class(parent[-1], "l"):
+        parent = parent[-1]  # an entry between two verse lines stands at the end of the line before it
     element = add_element(parent, "span", "lemma")
     element.set("id", anchor)
     if lemma is not None:
@@ -23,16 +37,108 @@ def app(walk, source, parent):
     if not (element.text or len(element)):
         element.set("data-empty", "true")
         element.text = WORD_JOINER
-    readings = []
-    for reading in source.iter(tei("rdg")):
-        sigla = " ".join(walk.state.siglum_of(w) for w in (reading.get("wit") or "").split())
-        readings.append((plain_text(reading) or "om.", sigla))
-    lemma_sigla = ""
-    if lemma is not None and lemma.get("wit"):
-        lemma_sigla = " ".join(walk.state.siglum_of(w) for w in lemma.get("wit").split())
-    entry = TextualEntry("variant", anchor, walk.text_id, plain_text(lemma) if lemma is not None else "",
-                         readings, lemma_sigla)
-    walk.state.textual.append(entry)
-    comments = [plain_text(n, skip=()) for n in source.iter(tei("note"))
-                if not any(local_name(a) == "lem" for a in n.iterancestors())]
-    entry.comment = " ".join(c for c in comments if c)
+    entry.lemma = plain_text(lemma) if lemma is not None else ""
+    if _WORDLESS.match(entry.lemma):
+        entry.context = context
+    inside = walk.verse_lines[lines_before:]
+    if current_line is not None or inside:
+        entry.verse_lines = (current_line or inside[0], inside[-1] if inside else current_line)
+    elif lines_before:  # an entry between two lines of verse is keyed to the line before it
+        entry.verse_lines = (walk.verse_lines[lines_before - 1],) * 2
+    notes = _notes_by_target(source)
+    entry.readings = [_reading(walk, reading, group, notes) for reading, group in _rejected(source)]
+    if lemma is not None:
+        entry.lemma_sigla = sigla_of(walk, lemma)
+        notes_on_lemma = notes.pop(lemma.get(XML_ID), [])
+    else:
+        notes_on_lemma = []
+    loose = notes.pop(None, []) + notes_on_lemma + [text for texts in notes.values() for text in texts]
+    entry.comment = " ".join(text for text in loose if text)
+
+
+def series_of(app) -> str:
+    kind = (app.get("type") or "").strip()
+    return "critical" if kind.lower() in CRITICAL_TYPES else kind
+
+
+def _readings(app):
+    """The lem and rdg of an app, through rdgGrp but not into nested apps, with their group number."""
+    for child in app:
+        if child.tag in (tei("lem"), tei("rdg")):
+            yield child
+        elif child.tag == tei("rdgGrp"):
+            yield from _readings(child)
+
+
+def _rejected(app, group: int = 0):
+    """(rdg, group number) in order: the rdg of one rdgGrp share a number above 0."""
+    count = 0
+    for child in app:
+        if child.tag == tei("rdg"):
+            yield child, group
+        elif child.tag == tei("rdgGrp"):
+            count += 1
+            yield from _rejected(child, group or count)
+
+
+def _entry_notes(element):
+    """The encoder's notes on an entry: in the app, its reading groups and readings; not those in the lemma
+    (printed in the text) nor those of nested entries."""
+    for child in element:
+        if child.tag == tei("note"):
+            yield child, element
+        elif child.tag in (tei("rdg"), tei("rdgGrp")):
+            yield from _entry_notes(child)
+
+
+def _notes_by_target(app) -> dict:
+    """The notes of an entry by what they are about: a reading's id (their @target), the rdg they stand in,
+    or None for the entry as a whole."""
+    found: dict = {}
+    for note, holder in _entry_notes(app):
+        target = (note.get("target") or "").split()
+        key = target[0].lstrip("#") if target else (holder if holder.tag == tei("rdg") else None)
+        found.setdefault(None if key == app.get(XML_ID) else key, []).append(plain_text(note, skip=()))
+    return found
+
+
+def _reading(walk, reading, group: int, notes: dict) -> Reading:
+    text = plain_text(reading, skip=("note",))
+    mark = ""
+    if not text and reading.get("copyOf"):
+        copied = _by_id(reading, reading.get("copyOf").lstrip("#"))
+        text = plain_text(copied) if copied is not None else ""
+    if not text:
+        if any(local_name(e) in ("secl", "surplus") for e in reading.iter()):
+            mark = "secl"
+        elif any(e.get("copyOf") for e in reading.iter(tei("l"))):
+            mark = "transp"
+        else:
+            mark = "om"
+    sigla = sigla_of(walk, reading)
+    if not sigla and group:
+        sigla = sigla_of(walk, reading.getparent())
+    if (reading.get("varSeq") or "").isdigit():  # the witness's first, second ... reading: Ps¹, Ps²
+        sigla = tuple(s + reading.get("varSeq").translate(_SUPERSCRIPT) for s in sigla)
+    qualifiers = tuple(q for q in (reading.get("type"), reading.get("cause")) if q)
+    if reading.get("cert") == "low":
+        qualifiers += ("?",)
+    own = (notes.pop(reading.get(XML_ID), []) if reading.get(XML_ID) else []) + notes.pop(reading, [])
+    return Reading(text, sigla, mark, qualifiers, tuple(own), group)
+
+
+def sigla_of(walk, reading) -> tuple[str, ...]:
+    """The sigla of a reading's witnesses (@wit) and sources (@source), as the edition prints them."""
+    tokens = (reading.get("wit") or "").split() + (reading.get("source") or "").split()
+    return walk.state.sigla_for(tokens)
+
+
+def _by_id(element, ident: str):
+    root = element.getroottree().getroot()
+    return next((e for e in root.iter() if isinstance(e.tag, str) and e.get(XML_ID) == ident), None)
+
+
+def _word_before(parent) -> str:
+    """The last word already printed in ``parent`` (for keying a lemma that has no words of its own)."""
+    words = visible_words(parent).split()
+    return words[-1] if words else ""

@@ -17,6 +17,9 @@ def division(walk, source, parent):
     if source.get("type"):
         section.set("data-type", source.get("type"))
     walk.keep_identity(source, section)
+    if source.get("n"):
+        section.set("data-n", source.get("n"))
+        walk.verse_count = 0  # a numbered division numbers its verse from 1
     walk.state.div_depth.append(depth)
     walk.children(source, section)
     walk.state.div_depth.pop()

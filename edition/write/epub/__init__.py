@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ...config import ApparatusSettings
 from ...diagnostics import Diagnostic
 from ...index import Index
 from ...model import Book
@@ -15,14 +16,16 @@ from .pages import insert_page_breaks
 
 
 class EpubWriter:
-    def __init__(self, book: Book, indexes: tuple[Index, ...], layout: Layout):
+    def __init__(self, book: Book, indexes: tuple[Index, ...], layout: Layout,
+                 settings: ApparatusSettings | None = None):
         """``indexes`` carry the print edition's page numbers (paged from ``layout``)."""
         self.book = book
         self.indexes = indexes
         self.layout = layout
+        self.settings = settings or ApparatusSettings()
 
     def write(self, out_path: Path) -> list[Diagnostic]:
-        chapters = book_chapters(self.book, self.indexes, self.layout)
+        chapters = book_chapters(self.book, self.indexes, self.layout, self.settings)
         markers = insert_page_breaks(chapters, self.layout)
         diagnostics = resolve_links(self.book, chapters, self.layout)
         write_package(self.book.metadata, chapters, markers, out_path)

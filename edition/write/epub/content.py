@@ -2,26 +2,33 @@
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ... import XML_LANG, local_name
+from ...config import ApparatusSettings
 from ...index import Index
-from ...model import Book, Text
+from ...model import Book, Text, TextualEntry
+from ...model.html import add_element
 from .. import matter
+from ..apparatus import add_entry, placement
 from ..layout import Layout
 from .xhtml import EPUB_TYPE, XHTML, Chapter, add_child, append_text, classes, new_element, xhtml
 
 TEXTUAL_CHAPTERS = (
     ("variant", "Textual Notes", "textual-notes",
-     "Variant readings between witnesses, keyed by the print edition's page and the lemma; "
+     "Variant readings between witnesses, keyed by the print edition's page and line; "
      "the reading printed stands before the bracket. Each lemma links back to its place."),
     ("emendation", "List of Emendations", "emendations",
-     "Every correction of the copy-text, keyed by the print edition's page: the reading printed "
+     "Every correction of the copy-text, keyed by the print edition's page and line: the reading printed "
      "before the bracket, the witness's reading and its siglum after it."),
 )
+APPARATUS_TITLE = "Apparatus criticus"
 
 
-def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout) -> list[Chapter]:
+def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout,
+                  settings: ApparatusSettings) -> list[Chapter]:
     """Cover, title page, copyright, front matter, parts and texts, textual notes, emendations, indexes."""
     meta = book.metadata
     lang = meta.language
@@ -47,8 +54,9 @@ def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout) -> lis
     rights.body.append(section)
     chapters.append(rights)
 
+    at_foot = placement(book, settings) == "foot"
     for text in book.front:
-        chapters.append(text_chapter(book, text, "frontmatter", meta.short_title))
+        chapters.append(text_chapter(book, text, "frontmatter", meta.short_title, settings, False))
     if book.witnesses:
         chapter = Chapter("witnesses.xhtml", "Witnesses and Sigla", lang, "frontmatter")
         holder = etree.Element("div")
@@ -66,15 +74,17 @@ def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout) -> lis
             add_child(section, "h1", {"class": "part-title"}, part.title)
             chapters.append(chapter)
         for text in part.texts:
-            chapters.append(text_chapter(book, text, "bodymatter", part.title))
+            chapters.append(text_chapter(book, text, "bodymatter", part.title, settings, at_foot))
 
+    body_texts = {t.id for t in book.texts}
+    at_back = [e for e in book.textual if not (at_foot and e.text_id in body_texts)]
     for kind, heading, ident, intro in TEXTUAL_CHAPTERS:
-        if not any(e.kind == kind for e in book.textual):
+        holder = etree.Element("div")
+        if matter.textual_entries(book, at_back, holder, kind, heading, ident, intro,
+                                  lambda a: layout.keys.get(a) or layout.anchors.get(a, ""), lambda a: f"#{a}",
+                                  settings) is None:
             continue
         chapter = Chapter(f"{ident}.xhtml", heading, lang, "backmatter")
-        holder = etree.Element("div")
-        matter.textual_entries(book, holder, kind, heading, ident, intro,
-                               lambda a: layout.anchors.get(a, ""), lambda a: f"#{a}")
         chapter.body.append(xhtml(holder[0]))
         chapters.append(chapter)
     for index in indexes:
@@ -100,7 +110,8 @@ def cover_alt(book: Book) -> str:
     return "Cover: " + "; ".join(parts)
 
 
-def text_chapter(book: Book, text: Text, role: str, part_title: str) -> Chapter:
+def text_chapter(book: Book, text: Text, role: str, part_title: str, settings: ApparatusSettings,
+                 with_apparatus: bool) -> Chapter:
     chapter = Chapter(f"{text.id}.xhtml", text.title, text.language or book.metadata.language, role)
     article = add_child(chapter.body, "section", {"id": text.id, "class": f"text {text.role}", EPUB_TYPE: "chapter",
                                                   "role": "doc-chapter"})
@@ -110,8 +121,52 @@ def text_chapter(book: Book, text: Text, role: str, part_title: str) -> Chapter:
     article.append(xhtml(matter.text_opening(text, part_title)))
     for child in text.section:
         article.append(xhtml(child))
+    if text.verse:
+        number_verse(article, settings)
     move_notes(article, text)
+    if with_apparatus:
+        apparatus_section(article, book, text, settings)
     return chapter
+
+
+def number_verse(article, settings: ApparatusSettings) -> None:
+    """The print edition's verse numbers, every so many lines, beside the lines (not read aloud)."""
+    first = True
+    for line in article.iter(f"{{{XHTML}}}span"):
+        number = line.get("data-line")
+        if number is None or "l" not in classes(line):
+            continue
+        digits = re.match(r"\d+", number)
+        if settings.interval and ((digits and int(digits.group(0)) % settings.interval == 0)
+                                  or (settings.first_line and first)):
+            marker = new_element("span", {"class": "ln", "aria-hidden": "true"}, number)
+            marker.tail, line.text = line.text, None
+            line.insert(0, marker)
+        first = False
+
+
+def epub_key(text: Text, entry: TextualEntry) -> str:
+    """The key of an entry in reflowable text: its verse line(s), or the number of its section ("§ 2")."""
+    if entry.verse_lines:
+        start, end = entry.verse_lines
+        return start if start == end else f"{start}–{end}"
+    lemma = next((e for e in text.section.iter() if e.get("id") == entry.anchor_id), None)
+    section = next((a for a in lemma.iterancestors() if a.get("data-n")), None) if lemma is not None else None
+    return f"§ {section.get('data-n')}" if section is not None else ""
+
+
+def apparatus_section(article, book: Book, text: Text, settings: ApparatusSettings) -> None:
+    """The text's apparatus after its notes: its entries keyed by verse or section, each lemma linked both ways."""
+    entries = [e for e in book.textual if e.text_id == text.id]
+    if not entries:
+        return
+    holder = etree.Element("section", {"class": "apparatus", "id": f"{text.id}-apparatus"})
+    add_element(holder, "h2", "notes-head").text = APPARATUS_TITLE
+    for entry in entries:
+        line = add_element(holder, "p", "entry")
+        line.set("id", f"tn-{entry.anchor_id}")
+        add_entry(line, entry, epub_key(text, entry), settings, lemma_href=f"#{entry.anchor_id}")
+    article.append(xhtml(holder))
 
 
 def move_notes(article, text: Text) -> None:
