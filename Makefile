@@ -62,6 +62,7 @@ bench: $(INSTALLED) ## Print speed figures (validation, PDF, EPUB)
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/epub.py
+	$(BIN)/python bench/apparatus.py
 
 schema: $(INSTALLED) ## Regenerate tei/schema/edition.rng from tei_all and tei/schema/customisation.toml
 	$(BIN)/python -m edition.schemagen $(SHARED_TEI_ALL) tei/schema/customisation.toml tei/schema/edition.rng

@@ -52,7 +52,7 @@ def add_entry(parent: etree._Element, entry: TextualEntry, key: str, settings: A
     element.set("data-series", entry.series)
     element.set("data-lemma", entry.anchor_id)
     if separator:
-        add_element(element, "span", "app-sep").text = f" {settings.separator}\u2002"
+        _append(element, f" {settings.separator}\u2002")
     if key:
         add_element(element, "b", "app-key").text = key
         _append(element, " ")
@@ -82,8 +82,7 @@ def _reading(element, reading: Reading, entry: TextualEntry, with_sigla: bool = 
     if reading.mark:
         add_element(element, "i", "app-word").text = MARK_WORDS[reading.mark]
     else:
-        words = joined(entry.context, reading.text) if entry.context else " ".join(reading.text.split())
-        add_element(element, "span", "rdg").text = words
+        _append(element, joined(entry.context, reading.text) if entry.context else " ".join(reading.text.split()))
     for qualifier in reading.qualifiers:
         _append(element, " ")
         add_element(element, "i", "app-qualifier").text = f"({qualifier})"

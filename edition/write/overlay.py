@@ -44,9 +44,7 @@ def insert_entries(root: etree._Element, book: Book, settings: ApparatusSettings
         entry = entries.get(lemma.get("id")) if has_class(lemma, "lemma") or has_class(lemma, "emendation") else None
         if entry is None:
             continue
-        holder = etree.Element("span")
-        footnote = add_entry(holder, entry, placeholder_key(entry, settings), settings, separator=True)
-        footnote.set("id", f"app-{entry.anchor_id}")
+        footnote = reserving_entry(entry, settings)
         _after_first_word(lemma, footnote)
         placed.add(entry.anchor_id)
         first_paragraph = first_paragraph if first_paragraph is not None else lemma
@@ -54,6 +52,18 @@ def insert_entries(root: etree._Element, book: Book, settings: ApparatusSettings
         for name in sorted({entries[a].series for a in placed}):
             first_paragraph.addnext(etree.Element("span", {"class": "app-rule", "data-series": name}))
     return placed
+
+
+def reserving_entry(entry: TextualEntry, settings: ApparatusSettings) -> etree._Element:
+    """The entry as the layout sees it: its printed words as one run of bold text (wider than the same words in
+    roman and italic, so the room kept is never too small), a single box quick to lay out again each time the
+    page's footnote area grows."""
+    holder = etree.Element("span")
+    printed = add_entry(holder, entry, placeholder_key(entry, settings), settings, separator=True)
+    footnote = etree.Element("span", {"class": "app-entry reserve", "data-series": entry.series,
+                                      "id": f"app-{entry.anchor_id}"})
+    footnote.text = "".join(printed.itertext())
+    return footnote
 
 
 def _after_first_word(lemma: etree._Element, footnote: etree._Element) -> None:

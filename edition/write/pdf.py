@@ -314,6 +314,8 @@ class PdfWriter:
                         ident.removeprefix("app-"), (page, str(page + 1)))
         lemma_page = {**page_of, **first_line, **calls}
         entries = [e for e in self.book.textual if e.anchor_id in page_of]
+        printed_on = {ident.removeprefix("app-"): (page, str(page + 1))
+                      for page, idents in body.series_placed.items() for ident in idents}
         keys, on_page = {}, {}
         for entry in entries:
             key = self.key_of(entry, positions, lemma_page)
@@ -325,7 +327,7 @@ class PdfWriter:
                 key = page_of[entry.anchor_id][1] if self.placement == "back" else ""
             keys[entry.anchor_id] = key
             if self.placement == "foot":
-                printed = page_of.get(f"app-{entry.anchor_id}")
+                printed = printed_on.get(entry.anchor_id)
                 if printed is None or printed[0] != lemma_page[entry.anchor_id][0]:
                     self.diagnostics.append(Diagnostic(
                         "(layout)", 0, 0, Severity.ERROR, "apparatus-displaced",

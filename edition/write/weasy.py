@@ -116,24 +116,48 @@ def _corrected_document_class(series: tuple[str, ...] = ()):
 
         def _update_footnote_area(self):
             rules = self._rules
-            if rules:
-                footnotes = sorted((f for f in self.current_page_footnotes if "app-rule" not in _classes(f)),
-                                   key=rank)
-                ordered, opened = [], set()
-                for footnote in footnotes:
-                    name = _series(footnote) if "app-entry" in _classes(footnote) else None
-                    if name in rules and name not in opened:
-                        opened.add(name)
-                        ordered.append(rules[name].deepcopy())
-                    ordered.append(footnote)
-                self.current_page_footnotes[:] = ordered
-            return super()._update_footnote_area()
+            if not rules:
+                return super()._update_footnote_area()
+            # The page's footnotes in order: notes, then each series. For the layout of the area, each series is
+            # one box under a copy of its rule, holding the words of all its entries (they are single runs of
+            # text, see write.overlay): the same lines as the entries run in, laid out in one piece each time the
+            # area grows instead of entry by entry. WeasyPrint keeps its own list of the real footnotes.
+            real = self.current_page_footnotes
+            real.sort(key=rank)
+            view, series = [], {}
+            for footnote in real:
+                name = _series(footnote) if "app-entry" in _classes(footnote) else None
+                if name in rules:
+                    series.setdefault(name, []).append(footnote)
+                else:
+                    view.append(footnote)
+            placed = self.__dict__.setdefault("series_placed", {})
+            placed[self.current_page] = [e.element.get("id") for entries in series.values() for e in entries]
+            for name, entries in series.items():
+                view.append(rules[name].deepcopy())
+                words = "".join(box.text for entry in entries for box, _ in _walk(entry) if isinstance(box, TextBox))
+                view.append(_with_text(entries[0], words))
+            self.current_page_footnotes = view
+            try:
+                return super()._update_footnote_area()
+            finally:
+                self.current_page_footnotes = real
+
+    def _with_text(box, words: str):
+        """A copy of ``box`` whose one run of text is ``words``."""
+        if isinstance(box, TextBox):
+            return box.copy_with_text(words)
+        child = next(c for c in box.children if isinstance(c, TextBox) or getattr(c, "children", None))
+        return box.copy_with_children([_with_text(child, words)])
 
     class EditionDocument(Document):
+        last_context = None
+
         @classmethod
         def _build_layout_context(cls, *args, **kwargs):
             context = super()._build_layout_context(*args, **kwargs)
             context.__class__ = EditionLayoutContext
+            cls.last_context = context
             return context
 
     return EditionDocument
@@ -218,6 +242,9 @@ class Renderer:
             else:
                 options = {**DEFAULT_OPTIONS, "stylesheets": self.stylesheets, "pdf_variant": PDF_VARIANT}
                 rendered = self.document_class._render(document, self.fonts, None, None, options)
+                placed = self.document_class.last_context.__dict__.get("series_placed", {})
+                self.document_class.last_context = None
+                return Rendered(rendered, {page - 1: ids for page, ids in placed.items() if ids})
         except FatalURLFetchingError as error:
             raise EditionError(str(error)) from None
         except Exception as error:  # a fault inside WeasyPrint: say so in one line, keep the last good PDF
@@ -296,8 +323,10 @@ class OverflowingLine:
 class Rendered:
     """A laid-out document and what the build reads off it: where ids landed, lines, first lines of pages."""
 
-    def __init__(self, document):
+    def __init__(self, document, series_placed: dict[int, list[str]] | None = None):
         self.document = document
+        # the ids of the entries of the footnote series the layout kept room for, by page index
+        self.series_placed = series_placed or {}
 
     def __len__(self) -> int:
         return len(self.document.pages)

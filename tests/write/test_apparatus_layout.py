@@ -4,11 +4,11 @@ the page of its lemma, and its key is the number of the line where its lemma is 
 
 from __future__ import annotations
 
-import random
 import re
 
 import pytest
 from lxml import etree
+from synthetic import every_line_text
 
 from conftest import BODY_SIZES, TEI, build_once, printed_lines, shared_path
 
@@ -155,34 +155,9 @@ def test_greek_prose_entries_and_numbers_agree_with_the_printed_lines(tmp_path_f
     check_prose(result, printed_lines(result.outputs["pdf"]), 30, headings_of(source))
 
 
-WORDS = ("arma uirumque cano Troiae qui primus ab oris Italiam fato profugus Lauiniaque uenit litora multum ille et "
-         "terris iactatus et alto ui superum saeuae memorem Iunonis ob iram multa quoque et bello passus dum "
-         "conderet urbem inferretque deos Latio genus unde Latinum Albanique patres atque altae moenia Romae").split()
-
-
-def synthetic_text(paragraphs: int = 30, words: int = 90, every: int = 8) -> str:
-    """Prose with a variant every few words (about one on every printed line), three manuscript witnesses."""
-    chance = random.Random(9)
-    body = []
-    for _ in range(paragraphs):
-        parts = []
-        for w in range(words):
-            word = chance.choice(WORDS)
-            if w % every == every // 2:
-                other = chance.choice(WORDS)
-                parts.append(f'<app><lem wit="#A">{word}</lem><rdg wit="#B">{other}</rdg><rdg wit="#C"/></app>')
-            else:
-                parts.append(word)
-        body.append(f"<p>{' '.join(parts)}.</p>")
-    return ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>Every line</title>'
-            "</titleStmt><publicationStmt><p>Made by the tests.</p></publicationStmt><sourceDesc><listWit>"
-            + "".join(f'<witness xml:id="{s}" n="{s}">Codex {s}, <origDate>s. X</origDate></witness>' for s in "ABC")
-            + f"</listWit></sourceDesc></fileDesc></teiHeader><text><body><div>{''.join(body)}</div></body></text></TEI>")
-
-
 def test_an_entry_on_every_line(tmp_path_factory):
     folder = tmp_path_factory.mktemp("every-line-src")
-    (folder / "every-line.xml").write_text(synthetic_text(), encoding="utf-8")
+    (folder / "every-line.xml").write_text(every_line_text(), encoding="utf-8")
     result = build_once(tmp_path_factory, "every-line", [folder / "every-line.xml"])
     assert not [d.format() for d in result.diagnostics if d.severity.value == "error"]
     check_prose(result, printed_lines(result.outputs["pdf"]), 300)
