@@ -63,8 +63,8 @@ def compare(a: Path, b: Path) -> int:
     for folder in sorted(p for p in a.iterdir() if p.is_dir() and not p.name.startswith("_")):
         other = b / folder.name
         for path in sorted(folder.iterdir()):
-            if path.suffix == ".pdf":
-                continue  # compared by its text (.pdf.txt) and its layout
+            if path.suffix == ".pdf" or path.is_dir():
+                continue  # compared by its text (.pdf.txt) and its layout; the layout cache is not output
             twin = other / path.name
             if not twin.exists():
                 print(f"missing in {b}: {folder.name}/{path.name}")

@@ -27,6 +27,8 @@ class BuildResult:
     indexes: tuple[Index, ...] = ()  # with page numbers once a layout is known
     outputs: dict[str, Path] = field(default_factory=dict)
     layout: object = None
+    laid_out: tuple[str, ...] = ()  # the body's units the PDF laid out (the others came from the layout cache)
+    passes: int = 0  # rounds of unit layouts the cross-references' pages took
 
 
 def build_edition(config: BuildConfig) -> BuildResult:
@@ -59,8 +61,10 @@ def build_edition(config: BuildConfig) -> BuildResult:
         with tempfile.TemporaryDirectory() as folder:
             # the EPUB alone still needs the print edition's pages: the book is laid out, the PDF thrown away
             target = config.output(name, ".pdf") if "pdf" in config.formats else Path(folder) / f"{name}.pdf"
-            pdf = PdfWriter(book, result.indexes, edition.root_dir, progress, settings).write(target)
+            writer = PdfWriter(book, result.indexes, edition.root_dir, progress, settings, config.processes)
+            pdf = writer.write(target, cache_dir=config.out_dir / ".cache" / name, previous=last_layout(layout_file))
         result.layout, result.indexes = pdf.layout, pdf.indexes
+        result.laid_out, result.passes = pdf.laid_out, pdf.passes
         config.out_dir.mkdir(parents=True, exist_ok=True)
         write_layout(pdf.layout, layout_file)
         config.output(name, ".index.json").write_text(
@@ -84,6 +88,16 @@ def build_edition(config: BuildConfig) -> BuildResult:
         diagnostics += EpubWriter(book, result.indexes, result.layout, settings, edition.root_dir).write(epub_path)
         result.outputs["epub"] = epub_path
     return result
+
+
+def last_layout(path: Path):
+    """The layout the last build wrote, if it can be read: the pages this build's cross-references will likely print."""
+    from .write.layout import read_layout
+
+    try:
+        return read_layout(path)
+    except Exception:  # none, or damaged: the build guesses the pages instead
+        return None
 
 
 def book_and_indexes(edition, settings: EditionSettings) -> tuple[Book, tuple[Index, ...]]:

@@ -74,9 +74,12 @@ def validate(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) ->
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Folder for the books.")
 @click.option("--force", is_flag=True, help="Build even when the documents have errors.")
+@click.option("--jobs", "processes", type=click.IntRange(min=1), default=None,
+              help="Processes laying the PDF's texts out at once (default: one per core).")
 @strict_option
 @quiet_option
-def build(path: Path | None, formats: str, out_dir: Path, force: bool, strict: bool, quiet: bool) -> None:
+def build(path: Path | None, formats: str, out_dir: Path, force: bool, processes: int | None, strict: bool,
+          quiet: bool) -> None:
     """Validate, then build the edition as PDF and/or EPUB into --out.
 
     The book is written to a temporary file and moved into place, so a failed build leaves the
@@ -91,6 +94,7 @@ def build(path: Path | None, formats: str, out_dir: Path, force: bool, strict: b
         strict=strict,
         quiet=quiet,
         force=force,
+        processes=processes,
     )
     sys.exit(run_build(config))
 

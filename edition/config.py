@@ -99,6 +99,7 @@ class BuildConfig:
     quiet: bool = False
     force: bool = False
     settings: EditionSettings | None = None  # None: read from the edition's own edition.toml
+    processes: int | None = None  # worker processes for the PDF's layout; None: one per core
 
     def output(self, name: str, suffix: str) -> Path:
         return self.out_dir / f"{name}{suffix}"

@@ -156,3 +156,18 @@ def _coverage(paths: tuple[Path, ...]) -> frozenset[int]:
         with TTFont(str(path), lazy=True) as font:
             found |= set(font.getBestCmap() or {})
     return frozenset(found)
+
+
+@lru_cache(maxsize=4)
+def has_even_figures(book: BookSettings, edition_root: Path) -> bool:
+    """Whether the book's face has figures of one width (OpenType "tnum"), which let a cross-reference's page be
+    filled in after layout."""
+    from fontTools.ttLib import TTFont
+
+    for face in faces_of(book, edition_root)[0]:
+        with TTFont(str(face.path), lazy=True) as font:
+            table = font["GSUB"].table if "GSUB" in font else None
+            records = table.FeatureList.FeatureRecord if table is not None and table.FeatureList else []
+            if not any(record.FeatureTag == "tnum" for record in records):
+                return False
+    return True

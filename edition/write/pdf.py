@@ -1,15 +1,15 @@
-"""The PDF writer: lay the body out once, then the front and back matter with its page numbers, then combine."""
+"""The PDF writer: lay the body out a text at a time (write.units), then the front and back matter with its page
+numbers, then combine."""
 
 from __future__ import annotations
 
 import copy
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from lxml import etree, html
 
-from ..config import EditionSettings
+from ..config import EditionSettings, trim_size
 from ..diagnostics import Diagnostic, Severity
 from ..index import Index, assign_pages
 from ..model import Book, Note, Text
@@ -18,14 +18,30 @@ from ..stages import Progress, Stage
 from ..words import words_for
 from . import matter, overlay
 from .apparatus import HEADING_KEY, placement
-from .assets import PACKAGE, STYLES, book_css, font_css, font_folders
+from .assets import PACKAGE, STYLES, book_css, faces_of, font_css, font_folders, has_even_figures, points
 from .layout import Layout
 from .links import LinkTargets
 from .numbering import lemma_lines, number_lines
+from .units import (
+    PLACEHOLDER_DIGIT,
+    LayoutCache,
+    Unit,
+    UnitLayout,
+    code_digest,
+    file_digest,
+    in_book,
+    lay_out,
+    page_mark,
+    processes_available,
+    unit_starts,
+)
 from .weasy import Rendered, Renderer
 
 # Blocks that can start a new page when a note would otherwise fall a page after its call.
 _KEEPABLE = ("p", "li", "blockquote", "h2", "h3", "h4", "dd")
+# How many times the body's units may be laid out before cross-references that still print a page with the wrong
+# number of digits are reported instead.
+MAX_PASSES = 3
 
 
 @dataclass
@@ -35,29 +51,47 @@ class PdfResult:
     indexes: tuple[Index, ...]  # the indexes with the PDF's page numbers
     diagnostics: list[Diagnostic]
     pages: int
-    relayouts: int
+    relayouts: int  # layouts again of a unit whose notes fell a page after their calls
+    passes: int = 1  # rounds of unit layouts until every cross-reference's page had its digits
+    laid_out: tuple[str, ...] = ()  # the units laid out (the others came from the cache), by their first text
 
 
 class PdfWriter:
     def __init__(self, book: Book, indexes: tuple[Index, ...], edition_root: Path, progress: Progress | None = None,
-                 settings: EditionSettings | None = None):
+                 settings: EditionSettings | None = None, processes: int | None = None):
         self.book = book
         self.indexes = indexes
         self.edition = settings or EditionSettings()
         self.settings = self.edition.apparatus
         self.words = words_for(self.edition.language.matter)
         self.placement = placement(book, self.settings)
-        self.renderer = Renderer(
-            [("string", font_css(self.edition.book, edition_root)), ("filename", str(STYLES / "print.css")),
-             ("string", book_css(self.edition.book, edition_root))],
-            roots=[PACKAGE, edition_root, *font_folders(self.edition.book, edition_root)], base=PACKAGE,
-            footnote_series=self.settings.series,
-        )
         self.edition_root = edition_root
+        self.stylesheets = [("string", font_css(self.edition.book, edition_root)),
+                            ("filename", str(STYLES / "print.css")),
+                            ("string", book_css(self.edition.book, edition_root))]
+        self.renderer = self.new_renderer()
+        self.processes = processes or processes_available()
         self.links = LinkTargets(book)
         self.at_foot: set[str] = set()  # the entries printed at the foot of their lemma's page
         self.progress = progress or Progress(quiet=True)
         self.diagnostics: list[Diagnostic] = []
+
+    def new_renderer(self) -> Renderer:
+        return Renderer(self.stylesheets,
+                        roots=[PACKAGE, self.edition_root, *font_folders(self.edition.book, self.edition_root)],
+                        base=PACKAGE, footnote_series=self.settings.series)
+
+    def fresh_renderer(self) -> None:
+        """In a worker process: a renderer of its own (nothing of WeasyPrint's state is shared with the parent),
+        keeping WeasyPrint's warnings in its own log."""
+        self.renderer.__exit__(None, None, None)
+        self.renderer = self.new_renderer().__enter__()
+
+    def cache_salt(self) -> str:
+        """What every layout of this build depends on besides its own HTML: code, styles, faces, settings."""
+        fonts = [face.path for faces in faces_of(self.edition.book, self.edition_root) for face in faces]
+        return "\n".join([code_digest(), file_digest(fonts), *(value for _, value in self.stylesheets),
+                          repr(self.edition.apparatus), self.placement, self.book.metadata.language])
 
     # --- the three documents ----------------------------------------------------------------
 
@@ -80,19 +114,40 @@ class PdfWriter:
                     add_element(head, "meta").attrib.update({"name": name, "content": value})
         return root, add_element(root, "body", body_class)
 
-    def body_root(self) -> etree._Element:
-        root, body = self.document("body-matter")
+    def body_units(self) -> list[Unit]:
+        """The body as units of layout: each text, the first of a part with the part's title page."""
+        units: list[Unit] = []
         for part in self.book.parts:
-            if part.title:
-                section = add_element(body, "section", "part")
-                section.set("id", part.id)
-                if part.number:
-                    add_element(section, "p", "part-number").text = f"{self.words.part} {part.number}"
-                add_element(section, "h1", "part-title").text = part.title
-            for text in part.texts:
-                body.append(self.text_article(text, part.title or self.book.metadata.short_title))
+            if part.title and not part.texts:
+                units.append(Unit(len(units), part.id, part, ()))
+            for number, text in enumerate(part.texts):
+                units.append(Unit(len(units), text.id, part if part.title and number == 0 else None, (text,)))
+        return units
+
+    def unit_root(self, unit: Unit) -> etree._Element:
+        """A unit as a document of its own, its apparatus at the foot placed, its links not yet resolved."""
+        root, body = self.document("body-matter")
+        if unit.part is not None:
+            section = add_element(body, "section", "part")
+            section.set("id", unit.part.id)
+            if unit.part.number:
+                add_element(section, "p", "part-number").text = f"{self.words.part} {unit.part.number}"
+            add_element(section, "h1", "part-title").text = unit.part.title
+        for text in unit.texts:
+            body.append(self.text_article(text, self.running_title(text)))
         if self.placement == "foot":
-            self.at_foot = overlay.insert_entries(root, self.book, self.settings)
+            self.at_foot |= overlay.insert_entries(root, self.book, self.settings)
+        return root
+
+    def running_title(self, text: Text) -> str:
+        part = next((p for p in self.book.parts if text in p.texts), None)
+        return (part.title if part is not None else "") or self.book.metadata.short_title
+
+    def body_root(self) -> etree._Element:
+        """The whole body as one document (for tools that want it whole; the book lays it out by units)."""
+        root, body = self.document("body-matter")
+        for unit in self.body_units():
+            body.extend(self.unit_root(unit).find("body"))
         self.resolve_links(root, ids_of(root))
         return root
 
@@ -106,8 +161,9 @@ class PdfWriter:
         return article
 
     def resolve_links(self, root, own_ids: set[str], page_label=None) -> None:
-        """Point each cross-reference at its target; add the target's page where it is known (a link to a place
-        in the same document prints it with CSS's target-counter, checked after layout by ``stale_references``)."""
+        """Point each cross-reference at its target and print the target's page: ``page_label`` gives the page of
+        a target outside this document (None where it prints none); a link to a place in the same document prints
+        its page with CSS's target-counter."""
         for number, link in enumerate(root.iter("a")):
             target = link.get("data-target")
             if not target:
@@ -119,13 +175,15 @@ class PdfWriter:
             link.set("href", f"#{target}")
             cls = link.get("class", "")
             if "ptr" in cls and not (link.text or "").strip():
-                link.text = "see"
-            if target in own_ids:
+                link.text = self.words.see
+            label = page_label(target) if page_label is not None else None
+            if label:
+                link.set("class", cls + " page-label")
+                link.set("data-page", label)
+                link.set("data-xref", str(number))
+            elif target in own_ids:
                 link.set("class", cls + " page-ref")
                 link.set("data-xref", str(number))
-            elif page_label is not None and page_label(target):
-                link.set("class", cls + " page-label")
-                link.set("data-page", page_label(target))
 
     def back_root(self, start_page: int, label_of, indexes: tuple[Index, ...]) -> etree._Element:
         root, body = self.document("back-matter")
@@ -203,40 +261,42 @@ class PdfWriter:
 
     # --- the build --------------------------------------------------------------------------
 
-    def write(self, out_path: Path) -> PdfResult:
+    def write(self, out_path: Path, cache_dir: Path | None = None, previous: Layout | None = None) -> PdfResult:
+        """Write the PDF; ``cache_dir`` keeps the layouts of this build for the next, and ``previous`` (the last
+        build's layout) gives the pages cross-references will print, so that most units are laid out once."""
+        self.cache = LayoutCache(cache_dir, self.cache_salt())
         with self.renderer:
-            return self._write(out_path)
+            result = self._write(out_path, previous)
+        self.cache.prune()
+        return result
 
-    def _write(self, out_path: Path) -> PdfResult:
-        render = self.renderer.render
-        self.progress(Stage.BODY)
-        body_root = self.body_root()
-        body = render(body_root)
-        relayouts = 0
-        while True:
-            page_of, ends = body.anchor_pages(), body.anchor_pages(last=True)
-            displaced = self.displaced_notes(page_of, ends)
-            stale = stale_references(body_root, body, page_of) if relayouts < 2 else []
-            moved = bool(displaced) and relayouts < 2 and keep_with_notes(body_root, displaced)
-            if not (stale or moved):
-                break
-            relayouts += 1
-            self.progress(Stage.BODY_AGAIN, f"{len(displaced)} notes fell a page after their calls, "
-                                            f"{len(stale)} cross-references printed a page their target left")
-            body = render(body_root)
+    def _write(self, out_path: Path, previous: Layout | None) -> PdfResult:
+        body = self.lay_out_body(previous)
+        starts, units = body.starts, body.units
+        units = dict(sorted(units.items()))
+        page_of = {ident: (starts[i] + index, str(starts[i] + index + 1))
+                   for i, (rendered, _) in units.items() for ident, (index, _) in rendered.anchor_pages().items()}
+        ends = {ident: (starts[i] + index, str(starts[i] + index + 1))
+                for i, (rendered, _) in units.items()
+                for ident, (index, _) in rendered.anchor_pages(last=True).items()}
+        keys: dict[str, str] = {}
+        for i, (rendered, found) in units.items():
+            rendered.renumber(starts[i] + 1)
+            keys.update({anchor: in_book(key, starts[i] + 1) for anchor, key in found.keys.items()})
+            self.diagnostics += [replace(d, message=in_book(d.message, starts[i] + 1)) for d in found.diagnostics]
         self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "xref-page",
                                         f"a cross-reference to #{target} prints “{printed}”, but its target is on "
-                                        f"p. {label}")
-                             for target, printed, label in stale_references(body_root, body, page_of, fix=False)]
+                                        f"p. {label}") for target, printed, label in body.wrong]
         body_labels = {ident: label for ident, (_, label) in page_of.items()}
-        self.diagnostics += [displaced_diagnostic(note, call, printed) for note, call, printed in displaced]
-        self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "note-overflow",
-                                        f"note #{ident} runs off the foot of p. {page}")
-                             for ident, page in body.below_the_page(
-                                 self.links.notes | {f"app-{anchor}" for anchor in self.at_foot})]
-        self.diagnostics += margin_diagnostics(body, "body")
-        keys = self.number_and_key(body, page_of)
-        body_count = len(body)
+        body_sequence: list[tuple[Rendered, list[int]]] = []
+        blank = None
+        for i in sorted(units):
+            rendered = units[i][0]
+            body_sequence.append((rendered, list(range(len(rendered)))))
+            if len(rendered) % 2 == 1 and i != max(units):
+                blank = blank or self.blank_page()
+                body_sequence.append((blank, [0]))
+        body_count = sum(len(numbers) for _, numbers in body_sequence)
         needs_blank_after_body = body_count % 2 == 1
         back_start = body_count + 1 + (1 if needs_blank_after_body else 0)
 
@@ -245,7 +305,7 @@ class PdfWriter:
         # front again with the real numbers (same widths at most, so its pages do not move; checked).
         self.progress(Stage.FRONT)
         placeholder = {ident: "000" for ident, _ in self.back_sections()}
-        front = render(self.front_root(body_labels, placeholder))
+        front = self.render(self.front_root(body_labels, placeholder))
         front_pages = {ident: (index - len(front), roman(index + 1))
                        for ident, (index, _) in front.anchor_pages().items()}
         locator_pages = {**front_pages, **page_of}
@@ -255,12 +315,12 @@ class PdfWriter:
                                                f"index occurrence #{anchor} was not found in the layout"))
 
         self.progress(Stage.BACK)
-        back = render(self.back_root(back_start, lambda a: keys.get(a) or front_pages.get(a, (0, "?"))[1],
-                                     indexes))
+        back = self.render(self.back_root(back_start, lambda a: keys.get(a) or front_pages.get(a, (0, "?"))[1],
+                                          indexes))
         back_labels = {ident: str(back_start + index) for ident, (index, _) in back.anchor_pages().items()}
         self.diagnostics += margin_diagnostics(back, "back matter")
 
-        front = render(self.front_root(body_labels, back_labels))
+        front = self.render(self.front_root(body_labels, back_labels))
         final = front.anchor_pages()
         moved = [i for i, (index, _) in front_pages.items() if final.get(i, (None,))[0] != index + len(front)]
         front_labels = {ident: (index, roman(index + 1)) for ident, (index, _) in final.items()}
@@ -273,12 +333,11 @@ class PdfWriter:
         self.diagnostics += margin_diagnostics(front, "front matter")
 
         sequence: list[tuple[Rendered, list[int]]] = [(front, list(range(len(front))))]
-        blank = None
         if len(front) % 2 == 1:
-            blank = self.blank_page()
+            blank = blank or self.blank_page()
             sequence.append((blank, [0]))
         front_count = sum(len(numbers) for _, numbers in sequence)
-        sequence.append((body, list(range(body_count))))
+        sequence += body_sequence
         if needs_blank_after_body:
             sequence.append((blank or self.blank_page(), [0]))
         sequence.append((back, list(range(len(back)))))
@@ -290,14 +349,175 @@ class PdfWriter:
         for message in self.renderer.log.messages:
             self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
         occurrences = {o.anchor_id for o in self.book.occurrences}
+        body_starts = [start for rendered, numbers in body_sequence for start in
+                       (rendered.page_starts()[n] for n in numbers)]
         layout = Layout(
-            labels, front_count, body_count, body.page_starts(),
+            labels, front_count, body_count,
+            [{**start, "page": str(number + 1)} for number, start in enumerate(body_starts)],
             {n.call_id: ends[n.call_id][1] for n in self.book.notes if n.call_id in ends},
             {k: v for k, v in locator_pages.items() if k in occurrences},
             {k: v[1] for k, v in page_of.items()},
             keys,
         )
-        return PdfResult(out_path, layout, indexes, self.diagnostics, total, relayouts)
+        return PdfResult(out_path, layout, indexes, self.diagnostics, total,
+                         sum(found.relayouts for _, found in units.values()), body.passes, body.laid_out)
+
+    def render(self, root: etree._Element) -> Rendered:
+        """A document of the front or back matter, from the cache where the same document was laid out before."""
+        source = html.tostring(root, encoding="unicode")
+        key = self.cache.key("matter", source)
+        data = self.cache.get(key)
+        if data is not None:
+            try:
+                return self.renderer.loads(data)[0]
+            except Exception:  # a cache file from elsewhere or damaged: lay the document out again
+                pass
+        rendered = self.renderer.render(root)
+        self.cache.put(key, self.renderer.dumps(rendered))
+        return rendered
+
+    # --- the body, a unit at a time -------------------------------------------------------------
+
+    def lay_out_body(self, previous: Layout | None) -> _Body:
+        """Lay every unit out (those the cache does not have, on several processes), and again those whose
+        cross-references print a page with another number of digits than they were laid out with, until none
+        does or ``MAX_PASSES`` rounds are done. Returns the units' layouts and where each begins in the body."""
+        units = self.body_units()
+        roots = {unit.index: self.unit_root(unit) for unit in units}
+        body_ids = set().union(*(ids_of(root) for root in roots.values())) if roots else set()
+        known = {ident: label for ident, label in (previous.anchors if previous else {}).items() if ident in body_ids}
+        known = {**self.estimated_labels(roots, body_ids), **known}
+        # per unit, the targets laid out with their page itself, not a placeholder: all where the face has no
+        # figures of one width, else those whose figures turned out not to fit where the placeholder's did
+        even = has_even_figures(self.edition.book, self.edition_root)
+        literal: dict[int, set[str]] = {} if even else {unit.index: set(body_ids) for unit in units}
+        results: dict[int, tuple[Rendered, UnitLayout]] = {}
+        printed: dict[int, dict[str, str]] = {}
+        laid_out: list[str] = []
+        body = _Body({}, {}, 0, (), [])
+        todo = units
+        while todo and body.passes < MAX_PASSES:
+            body.passes += 1
+            jobs, keys = [], {}
+            for unit in todo:
+                root = copy.deepcopy(roots[unit.index])
+                ids = ids_of(root)
+                self.resolve_links(root, ids, lambda target, unit=unit: (
+                    None if target not in body_ids else known[target] if target in literal.get(unit.index, ())
+                    else PLACEHOLDER_DIGIT * len(known[target])))
+                source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+                keys[unit.index] = self.cache.key("unit", source, self.unit_facts(unit))
+                data = self.cache.get(keys[unit.index])
+                loaded = self.load_unit(data) if data is not None else None
+                if loaded is None:
+                    jobs.append((unit.index, source))
+                else:
+                    results[unit.index] = loaded
+            if body.passes == 1:
+                self.progress(Stage.BODY, f"{len(jobs)} of {len(units)} texts to lay out (the others unchanged), "
+                                          f"on {max(1, min(self.processes, len(jobs)))} processes")
+            elif jobs:
+                self.progress(Stage.BODY_AGAIN, f"{len(jobs)} texts whose cross-references change their digits")
+            for index, data in lay_out(jobs, self.lay_out_unit, self.fresh_renderer, self.processes):
+                self.cache.put(keys[index], data)
+                results[index] = self.load_unit(data)
+                laid_out.append(units[index].id)
+            for index in keys:
+                printed[index] = {key: label for key, (_, label) in results[index][1].xrefs.items()}
+            body.starts = unit_starts([len(results[unit.index][0]) for unit in units])
+            true = {ident: str(body.starts[i] + page + 1) for i, (rendered, _) in results.items()
+                    for ident, (page, _) in rendered.anchor_pages().items()}
+            known.update(true)
+            todo, body.wrong = [], []
+            for unit in units:
+                rendered, found = results[unit.index]
+                wanted = {key: (printed[unit.index][key], true[target]) for key, (target, _) in found.xrefs.items()
+                          if target in true}
+                failed = rendered.replace_generated("data-xref", wanted)
+                for key, (old, new) in wanted.items():
+                    if key not in failed:
+                        printed[unit.index][key] = new
+                        continue
+                    target = found.xrefs[key][0]
+                    if len(old) == len(new):
+                        literal.setdefault(unit.index, set()).add(target)
+                    body.wrong.append((target, old, new))
+                if failed:
+                    todo.append(unit)
+        body.units = results
+        body.laid_out = tuple(laid_out)
+        return body
+
+    def load_unit(self, data: bytes) -> tuple[Rendered, UnitLayout] | None:
+        try:
+            rendered, found = self.renderer.loads(data)
+        except Exception:  # a cache file from elsewhere or damaged: the unit is laid out again
+            return None
+        return (rendered, found) if isinstance(found, UnitLayout) else None
+
+    def unit_facts(self, unit: Unit) -> str:
+        """What a unit's layout reads from the book besides its HTML: its apparatus entries and its notes."""
+        texts = {text.id for text in unit.texts}
+        return repr(([e for e in self.book.textual if e.text_id in texts],
+                     [n for n in self.book.notes if n.text_id in texts]))
+
+    def estimated_labels(self, roots: dict[int, etree._Element], body_ids: set[str]) -> dict[str, str]:
+        """Each place's page, guessed from the characters before it, where no earlier build says (only the number
+        of its digits matters: a wrong guess costs a unit laid out again)."""
+        width, height = (points(length) for length in trim_size(self.edition.book.trim) or ("6in", "9in"))
+        top, outer, bottom, inner = (points(length) for length in self.edition.book.margins.split())
+        size = points(self.edition.book.size)
+        per_page = 0.85 * ((width - outer - inner) / (0.45 * size)) * (
+            (height - top - bottom) / (size * self.edition.book.leading))
+        guessed, page = {}, 1
+        for index in sorted(roots):
+            characters = 0
+            for element in roots[index].iter():
+                if isinstance(element.tag, str) and element.get("id") in body_ids:
+                    guessed[element.get("id")] = str(page + int(characters // per_page))
+                characters += len(element.text or "") + len(element.tail or "")
+            pages = 1 + int(characters // per_page)
+            page += pages + pages % 2  # the next unit begins on a recto
+        return guessed
+
+    def lay_out_unit(self, source: str) -> bytes:
+        """Lay one unit out (in this process or a worker): again where a note fell a page after its call; then its
+        lines numbered, its apparatus keyed, both printed. Returns the pages and what was read off them."""
+        root = html.document_fromstring(source)
+        outer, self.diagnostics = self.diagnostics, []
+        messages = len(self.renderer.log.messages)
+        try:
+            rendered = self.renderer.render(root)
+            rendered.label = page_mark
+            relayouts = 0
+            while True:
+                page_of, ends = rendered.anchor_pages(), rendered.anchor_pages(last=True)
+                displaced = self.displaced_notes(page_of, ends)
+                if not (displaced and relayouts < 2 and keep_with_notes(root, displaced)):
+                    break
+                relayouts += 1
+                rendered = self.renderer.render(root)
+                rendered.label = page_mark
+            self.diagnostics += [displaced_diagnostic(note, call, printed) for note, call, printed in displaced]
+            self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "note-overflow",
+                                            f"note #{ident} runs off the foot of p. {page}")
+                                 for ident, page in rendered.below_the_page(
+                                     self.links.notes | {f"app-{anchor}" for anchor in self.at_foot_of(root)})]
+            self.diagnostics += margin_diagnostics(rendered, "body")
+            keys = self.number_and_key(rendered, page_of)
+            self.diagnostics += [Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message)
+                                 for message in self.renderer.log.messages[messages:]]
+            del self.renderer.log.messages[messages:]
+            xrefs = {link.get("data-xref"): (link.get("href", "#")[1:], link.get("data-page"))
+                     for link in root.iter("a") if link.get("data-page") and link.get("data-xref")}
+            return self.renderer.dumps(rendered, UnitLayout(keys, xrefs, self.diagnostics, relayouts))
+        finally:
+            self.diagnostics = outer
+
+    def at_foot_of(self, root: etree._Element) -> set[str]:
+        """The entries a unit prints at the foot of the page."""
+        return {e.get("id").removeprefix("app-") for e in root.iter("span")
+                if has_class(e, "app-entry") and e.get("id")}
 
     # --- line numbers and the apparatus -------------------------------------------------------
 
@@ -316,14 +536,14 @@ class PdfWriter:
             for line in page_lines:
                 for ident in line.ids:
                     (calls if ident.startswith("app-") else first_line).setdefault(
-                        ident.removeprefix("app-"), (page, str(page + 1)))
+                        ident.removeprefix("app-"), (page, body.label(page)))
         lemma_page = {**page_of, **first_line, **calls}
         entries = [e for e in self.book.textual if e.anchor_id in page_of]
-        printed_on = {ident.removeprefix("app-"): (page, str(page + 1))
+        printed_on = {ident.removeprefix("app-"): (page, body.label(page))
                       for page, idents in body.series_placed.items() for ident in idents}
         keys, on_page = {}, {}
         for entry in entries:
-            key = self.key_of(entry, positions, lemma_page)
+            key = self.key_of(entry, positions, lemma_page, body.label)
             if key is None:
                 self.diagnostics.append(Diagnostic(
                     "(layout)", 0, 0, Severity.WARNING, "apparatus-unkeyed",
@@ -343,7 +563,7 @@ class PdfWriter:
         self.print_numbers_and_entries(body, numbered, on_page)
         return keys
 
-    def key_of(self, entry, positions, page_of) -> str | None:
+    def key_of(self, entry, positions, page_of, label) -> str | None:
         """The entry's key: its verse line(s); else the printed line(s) where its lemma begins (and ends), with the
         page where the apparatus is at the back; "tit." for a lemma in a heading; None if on no counted line."""
         page_label = page_of[entry.anchor_id][1]
@@ -361,7 +581,7 @@ class PdfWriter:
         (first_page, first), (last_page, last) = lines[0], lines[-1]
         key = first.number
         if last is not first:
-            key += f"–{last.number}" if last_page == first_page or not back else f"–{last_page + 1}.{last.number}"
+            key += f"–{last.number}" if last_page == first_page or not back else f"–{label(last_page)}.{last.number}"
         return f"{page_label}.{key}" if back else key
 
     def holder_of(self, entry) -> str | None:
@@ -405,30 +625,17 @@ class PdfWriter:
         return displaced
 
 
+@dataclass
+class _Body:
+    units: dict[int, tuple[Rendered, UnitLayout]]  # by the unit's index
+    starts: dict[int, int]  # the body page (from 0) each unit begins on
+    passes: int
+    laid_out: tuple[str, ...]
+    wrong: list[tuple[str, str, str]] = field(default_factory=list)  # cross-references left printing a wrong page
+
+
 def ids_of(root: etree._Element) -> set[str]:
     return {e.get("id") for e in root.iter() if isinstance(e.tag, str) and e.get("id")}
-
-
-def stale_references(root, rendered: Rendered, page_of: dict[str, tuple[int, str]],
-                     fix: bool = True) -> list[tuple[str, str, str]]:
-    """Cross-references whose printed page is not the page their target ended on, as (target, printed, true
-    page). CSS's target-counter keeps the page where WeasyPrint first laid the target out, which a later page
-    break can change; with ``fix``, each such link prints its true page as literal text in the next layout
-    (and is checked again there)."""
-    printed = rendered.generated_after("data-xref")
-    stale = []
-    for link in root.iter("a"):
-        key = link.get("data-xref")
-        target = (link.get("href") or "#")[1:]
-        if key is None or key not in printed or target not in page_of:
-            continue
-        label, text = page_of[target][1], printed[key][1]
-        if label not in re.findall(r"\w+", text):
-            stale.append((target, " ".join(text.split()), label))
-            if fix:
-                link.set("class", link.get("class").replace(" page-ref", " page-label"))
-                link.set("data-page", label)
-    return stale
 
 
 def keep_with_notes(root, displaced) -> bool:

@@ -7,10 +7,13 @@ that release, and ``check_version`` stops a build with a clear message on any ot
 
 from __future__ import annotations
 
+import io
 import logging
 import os
+import pickle
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -23,6 +26,7 @@ from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox, TextBox
 from weasyprint.layout import LayoutContext, block
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.text.line_break import create_layout, line_size
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import EditionError
@@ -254,6 +258,24 @@ class Renderer:
             ) from error
         return Rendered(rendered)
 
+    # --- laid-out pages as bytes: for the layout cache and the worker processes ------------------------
+
+    def dumps(self, rendered: Rendered, extra: object = None) -> bytes:
+        """A laid-out document's pages (and ``extra``, plain data) as bytes another process can load with the same
+        stylesheets. WeasyPrint keeps no handle to a font or a Pango layout in its pages once they are laid out
+        (each text is shaped again when drawn); the one font configuration they refer to is this renderer's, and
+        is put back as the loading renderer's own."""
+        buffer = io.BytesIO()
+        document = rendered.document
+        _Pickler(buffer, self).dump((document.pages, document.metadata, rendered.series_placed, extra))
+        return buffer.getvalue()
+
+    def loads(self, data: bytes) -> tuple[Rendered, object]:
+        """Pages written by ``dumps`` (in this process or another), as a document of this renderer."""
+        pages, metadata, placed, extra = _Unpickler(io.BytesIO(data), self).load()
+        document = Document(pages, metadata, self.fetcher, self.fonts, {}, None)
+        return Rendered(document, placed), extra
+
     def write(self, documents: list[tuple[Rendered, list[int]]], path: Path, roman_pages: int) -> int:
         """Combine pages of rendered documents into one PDF at ``path``, written to a temporary file and moved
         into place; the first ``roman_pages`` are labelled i, ii, ..., the rest 1, 2, .... Returns the pages."""
@@ -272,6 +294,24 @@ class Renderer:
             if os.path.exists(temporary):
                 os.unlink(temporary)
         return len(pages)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, file, renderer: Renderer):
+        super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
+        self.shared = {id(renderer.fonts): "fonts", id(renderer.fetcher): "fetcher"}
+
+    def persistent_id(self, obj):
+        return self.shared.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, file, renderer: Renderer):
+        super().__init__(file)
+        self.shared = {"fonts": renderer.fonts, "fetcher": renderer.fetcher}
+
+    def persistent_load(self, pid):
+        return self.shared[pid]
 
 
 def _page_labels(roman_pages: int):
@@ -315,7 +355,7 @@ class FootArea:
 
 @dataclass(frozen=True)
 class OverflowingLine:
-    page: int  # 1-based, within the rendered document
+    page: str  # its label
     excess: float  # CSS px past the text block
     text: str
 
@@ -327,6 +367,8 @@ class Rendered:
         self.document = document
         # the ids of the entries of the footnote series the layout kept room for, by page index
         self.series_placed = series_placed or {}
+        # how what is read off the pages names a page: its number in this document, or a mark (write.units)
+        self.label: Callable[[int], str] = _own_number
 
     def __len__(self) -> int:
         return len(self.document.pages)
@@ -337,18 +379,18 @@ class Rendered:
         for index, page in enumerate(self.document.pages):
             for ident in page.anchors:
                 if last:
-                    found[ident] = (index, str(index + 1))
+                    found[ident] = (index, self.label(index))
                 else:
-                    found.setdefault(ident, (index, str(index + 1)))
+                    found.setdefault(ident, (index, self.label(index)))
         return found
 
-    def below_the_page(self, ids: set[str]) -> list[tuple[str, int]]:
-        """Ids (of notes) whose box runs below the foot of their page: (id, 1-based page)."""
+    def below_the_page(self, ids: set[str]) -> list[tuple[str, str]]:
+        """Ids (of notes) whose box runs below the foot of their page: (id, the page's label)."""
         found = []
         for number, page in enumerate(self.document.pages):
             for ident, rect in page.anchors.items():
                 if ident in ids and rect[3] > page.height + 0.5:
-                    found.append((ident, number + 1))
+                    found.append((ident, self.label(number)))
         return found
 
     def overflowing_lines(self) -> list[OverflowingLine]:
@@ -362,7 +404,7 @@ class Rendered:
                     used = max((c.position_x + c.margin_width() for c in box.children), default=box.position_x)
                     if used > content_right + 1.5:
                         text = "".join(getattr(t, "text", "") for t, _ in _walk(box))[:60]
-                        found.append(OverflowingLine(number + 1, used - content_right, text))
+                        found.append(OverflowingLine(self.label(number), used - content_right, text))
                         break
         return found
 
@@ -426,8 +468,8 @@ class Rendered:
                 area.children = list(area.children[:first]) + blocks
                 used = max(b.position_y + b.margin_height() for b in blocks)
                 if used > bottom + 0.5:
-                    problems.append(f"the apparatus of p. {number + 1} is {used - bottom:.1f}px taller than the "
-                                    "space the layout kept for it")
+                    problems.append(f"the apparatus of p. {self.label(number)} is {used - bottom:.1f}px taller "
+                                    "than the space the layout kept for it")
             if numbers:
                 for box in numbers:
                     line = next((b for b, _ in _walk(box) if isinstance(b, LineBox)), None)
@@ -436,10 +478,77 @@ class Rendered:
                 page_box.children = list(page_box.children) + [_margin_holder(page_box, numbers)]
         return problems
 
+    def renumber(self, first: int) -> None:
+        """Print the page numbers a document laid out on its own (from 1) as the book's: page i as ``first + i``.
+        The folio is the text of a margin box that reads the page's own number; it is set again in place, moved
+        by the difference in width as its box aligns it (the page is not laid out again)."""
+        for index, page in enumerate(self.document.pages):
+            own, true = str(index + 1), str(first + index)
+            if own == true:
+                continue
+            for margin in page._page_box.children:
+                if not isinstance(margin, MarginBox):
+                    continue
+                boxes = [b for b, _ in _walk(margin) if isinstance(b, TextBox)]
+                if len(boxes) == 1 and boxes[0].text.strip() == own:
+                    _retext(boxes[0], own, true, margin)
+
+    def replace_generated(self, attribute: str, replacements: dict[str, tuple[str, str]]) -> set[str]:
+        """In the text CSS generated after each element carrying ``attribute`` (by its value), put the new words for
+        the old where both are as wide (figures of one width, as a cross-reference's page number is printed): the
+        line needs no new layout. Returns the values where that could not be done."""
+        failed = set(replacements)
+        for page in self.document.pages:
+            for box, _ in _walk(page._page_box):
+                if not (isinstance(box, TextBox) and (box.element_tag or "").endswith("::after")
+                        and box.element is not None):
+                    continue
+                key = box.element.get(attribute)
+                if key not in replacements:
+                    continue
+                old, new = replacements[key]
+                if old == new:
+                    failed.discard(key)
+                elif old in box.text and _width(box, box.text) == _width(box, box.text.replace(old, new)):
+                    _retext(box, old, new)
+                    failed.discard(key)
+        return failed
+
     def page_starts(self) -> list[dict]:
         """For each page: the innermost block with an id holding its first line, and that line's words."""
-        return [{"page": str(number + 1), **(_first_line(page._page_box) or {})}
+        return [{"page": self.label(number), **(_first_line(page._page_box) or {})}
                 for number, page in enumerate(self.document.pages)]
+
+
+def _width(box: TextBox, text: str) -> float:
+    """The width of ``text`` set in the style of ``box``, to a hundredth of a CSS pixel."""
+    layout = create_layout(text, box.style, None, None, 0)
+    try:
+        return round(line_size(layout.get_first_line()[0], box.style)[0], 2)
+    finally:
+        layout.deactivate()
+
+
+def _retext(box: TextBox, old: str, new: str, margin: MarginBox | None = None) -> None:
+    """Put ``new`` for ``old`` in a laid-out text box (shaped again when drawn). In a margin box (sized to its
+    content), the margin box keeps the edge its name aligns it by: a "-left" box its left edge, a "-right" box
+    its right edge, any other its centre."""
+    before = _width(box, box.text)
+    box.text = box.text.replace(old, new)
+    box.pango_layout.text = box.pango_layout.text.replace(old, new)
+    if margin is None:
+        return
+    after = _width(box, box.text)
+    keyword = margin.at_keyword
+    shift = 0 if keyword.endswith("-left") else (before - after) if keyword.endswith("-right") else (before - after) / 2
+    for holder, _ in _walk(margin):
+        if isinstance(holder, (MarginBox, LineBox, TextBox)):
+            holder.position_x += shift
+            holder.width += after - before
+
+
+def _own_number(index: int) -> str:
+    return str(index + 1)
 
 
 def _in_flow(box):

@@ -1,0 +1,179 @@
+"""The body laid out a text at a time: each text (with the part it opens) is a unit that begins on a recto, laid
+out on as many processes as there are cores, kept in the build folder by everything its layout depends on, and
+set in the book at its place once every unit's length is known.
+
+A unit's layout does not depend on where it falls in the book: it is laid out with its own page numbers, which
+are set to the book's afterwards (``Rendered.renumber``), and its cross-references print their pages in figures
+of one width, laid out with placeholders of as many digits as the page will have and filled in afterwards
+(``Rendered.replace_generated``). Only a unit whose cross-references change their number of digits is laid out
+again, with the new digits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import weasyprint
+
+from ..diagnostics import Diagnostic
+from ..model import Part, Text
+
+_MARK = re.compile("\ue000(\\d+)\ue001")
+PLACEHOLDER_DIGIT = "0"
+
+
+def page_mark(index: int) -> str:
+    """A unit's page (0 for its first) as it stands in what its layout reports before the unit's place is known."""
+    return f"\ue000{index}\ue001"
+
+
+def in_book(text: str, first: int) -> str:
+    """``text`` with each page mark put as the page's number in the book, the unit beginning on page ``first``."""
+    return _MARK.sub(lambda match: str(first + int(match.group(1))), text)
+
+
+@dataclass(frozen=True)
+class Unit:
+    index: int
+    id: str  # the id of its first text
+    part: Part | None  # the part it opens
+    texts: tuple[Text, ...]
+
+
+@dataclass
+class UnitLayout:
+    """What the build reads off a unit's layout; pages are counted from 0 within the unit, and every page number
+    in its keys and diagnostics is a page mark."""
+
+    keys: dict[str, str]  # apparatus entry -> its printed key
+    xrefs: dict[str, tuple[str, str]]  # data-xref -> (target id, the page printed for it)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    relayouts: int = 0
+
+
+def unit_starts(lengths: list[int]) -> dict[int, int]:
+    """Where each unit begins in the body (from 0), each on a recto: after a unit of an odd number of pages, a
+    blank verso."""
+    starts, page = {}, 0
+    for index, length in enumerate(lengths):
+        starts[index] = page
+        page += length + length % 2
+    return starts
+
+
+# --- the cache ------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def code_digest() -> str:
+    """The package's own code and styles, and the WeasyPrint release: a layout made by other code is not reused."""
+    digest = hashlib.sha256(weasyprint.__version__.encode())
+    package = Path(__file__).resolve().parents[1]
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".css", ".toml") and "__pycache__" not in path.parts:
+            digest.update(path.relative_to(package).as_posix().encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def file_digest(paths: Iterable[Path]) -> str:
+    """Font files by name, size and time of change (their content is too large to read on every build)."""
+    digest = hashlib.sha256()
+    for path in sorted(paths):
+        stat = path.stat()
+        digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+class LayoutCache:
+    """Laid-out documents by a key of everything their layout depends on, one file each in ``folder``; a file
+    that cannot be read is laid out again, never trusted."""
+
+    def __init__(self, folder: Path | None, salt: str):
+        self.folder = folder
+        self.salt = salt
+        self.used: set[str] = set()
+        self.hits = 0
+
+    def key(self, *parts: str) -> str:
+        digest = hashlib.sha256(self.salt.encode())
+        for part in parts:
+            digest.update(b"\0" + part.encode())
+        return digest.hexdigest()[:40]
+
+    def get(self, key: str) -> bytes | None:
+        if self.folder is None:
+            return None
+        try:
+            data = (self.folder / f"{key}.layout").read_bytes()
+        except OSError:
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return data
+
+    def put(self, key: str, data: bytes) -> None:
+        if self.folder is None:
+            return
+        self.used.add(key)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(dir=self.folder, suffix=".partial")
+            with os.fdopen(handle, "wb") as out:
+                out.write(data)
+            os.replace(temporary, self.folder / f"{key}.layout")
+        except OSError:
+            pass  # a cache that cannot be written costs time on the next build, nothing else
+
+    def prune(self) -> None:
+        """Forget every layout this build did not use (the cache holds one book's layouts, not its history)."""
+        if self.folder is None or not self.folder.is_dir():
+            return
+        for path in self.folder.iterdir():
+            if path.suffix in (".layout", ".partial") and path.stem not in self.used:
+                path.unlink(missing_ok=True)
+
+
+# --- laying units out on several processes ---------------------------------------------------------
+
+_worker_job: Callable[[str], bytes] | None = None
+
+
+def _run(job: tuple[int, str]) -> tuple[int, bytes]:
+    index, source = job
+    return index, _worker_job(source)
+
+
+def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Callable[[], None],
+            processes: int) -> Iterator[tuple[int, bytes]]:
+    """Run ``job`` on each (unit, HTML) and yield (unit, its layout as bytes) as each is done. With more than one
+    job and process, the jobs run in forked worker processes, each with a renderer of its own (``fresh``), the
+    longest first; else here, one after the other."""
+    global _worker_job
+    if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+        for index, source in jobs:
+            yield index, job(source)
+        return
+    _worker_job = job
+    ordered = sorted(jobs, key=lambda item: -len(item[1]))
+    context = multiprocessing.get_context("fork")
+    try:
+        with context.Pool(min(processes, len(jobs)), initializer=fresh) as pool:
+            yield from pool.imap_unordered(_run, ordered)
+    finally:
+        _worker_job = None
+
+
+def processes_available() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1

@@ -1,0 +1,115 @@
+"""The body laid out by units: where units begin, page marks, the layout cache, and the two corrections made to a
+laid-out document in place (its folios, and the pages its cross-references print)."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html
+from pypdf import PdfReader
+
+from edition.write.units import LayoutCache, in_book, page_mark, unit_starts
+from edition.write.weasy import Renderer
+
+_CSS = """
+@page { size: 300px 260px; margin: 30px 40px 40px 40px; }
+@page :right { @bottom-right { content: counter(page); font-family: serif; font-size: 11px; } }
+@page :left { @bottom-left { content: counter(page); font-family: serif; font-size: 11px; } }
+body { font-family: serif; font-size: 12px; }
+a.page-label::after { content: " (p.\\00a0" attr(data-page) ")"; font-variant-numeric: tabular-nums; }
+"""
+
+
+def test_every_unit_begins_on_a_recto():
+    assert unit_starts([3, 2, 1, 4]) == {0: 0, 1: 4, 2: 6, 3: 8}
+
+
+def test_page_marks_become_the_books_pages():
+    assert in_book(f"the apparatus of p. {page_mark(0)} to {page_mark(2)}.5", 11) == "the apparatus of p. 11 to 13.5"
+    assert in_book("no marks", 5) == "no marks"
+
+
+def test_the_cache_keeps_what_a_build_used_and_forgets_the_rest(tmp_path):
+    cache = LayoutCache(tmp_path / "cache", "salt")
+    assert cache.key("unit", "<html/>") != LayoutCache(None, "other").key("unit", "<html/>")
+    assert cache.key("unit", "<html/>") != cache.key("unit", "<html/> ")
+    key = cache.key("unit", "<html/>")
+    assert cache.get(key) is None
+    cache.put(key, b"laid out")
+    assert cache.get(key) == b"laid out"
+    later = LayoutCache(tmp_path / "cache", "salt")
+    other = later.key("unit", "<p/>")
+    later.put(other, b"another")
+    later.prune()  # this build used only `other`
+    assert later.get(key) is None and later.get(other) == b"another"
+    assert LayoutCache(None, "salt").get(key) is None  # no folder: nothing kept, nothing read
+
+
+@pytest.fixture(scope="module")
+def renderer(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("units")
+    with Renderer([("string", _CSS)], roots=[folder], base=folder, corrected=False) as renderer:
+        yield renderer
+
+
+def _document(paragraphs: int):
+    words = " ".join(["word"] * 60)
+    body = "".join(f'<p id="p{i}">{words} <a class="page-label" data-xref="{i}" data-page="00" href="#p0">see</a></p>'
+                   for i in range(paragraphs))
+    return html.document_fromstring(f'<html lang="en"><body>{body}</body></html>')
+
+
+def _folios(rendered) -> list[tuple[str, float, float]]:
+    from weasyprint.formatting_structure.boxes import MarginBox, TextBox
+
+    from edition.write.weasy import _walk
+
+    found = []
+    for page in rendered.document.pages:
+        for margin in page._page_box.children:
+            if isinstance(margin, MarginBox):
+                for box, _ in _walk(margin):
+                    if isinstance(box, TextBox):
+                        found.append((box.text, round(box.position_x, 2), round(box.position_x + box.width, 2)))
+    return found
+
+
+def test_folios_are_set_to_the_books_pages_keeping_their_alignment(renderer, tmp_path):
+    rendered = renderer.render(_document(12))
+    assert len(rendered) >= 3
+    before = _folios(rendered)
+    assert [text for text, _, _ in before] == [str(i + 1) for i in range(len(rendered))]
+    rendered.renumber(98)
+    after = _folios(rendered)
+    assert [text for text, _, _ in after] == [str(98 + i) for i in range(len(rendered))]
+    for (_, left, right), (_, new_left, new_right), number in zip(before, after, range(len(rendered)), strict=True):
+        if number % 2 == 0:  # a recto: the folio at the right keeps its right edge
+            assert new_right == pytest.approx(right, abs=0.05) and new_left < left
+        else:  # a verso: the folio at the left keeps its left edge
+            assert new_left == pytest.approx(left, abs=0.05)
+    out = tmp_path / "renumbered.pdf"
+    renderer.write([(rendered, list(range(len(rendered))))], out, 0)
+    text = "\n".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    assert "98" in text and str(97 + len(rendered)) in text
+
+
+def test_a_cross_reference_gets_its_page_where_the_figures_are_as_wide(renderer, tmp_path):
+    rendered = renderer.render(_document(3))
+    failed = rendered.replace_generated("data-xref", {"0": ("00", "47"), "1": ("00", "123"), "2": ("00", "00")})
+    assert failed == {"1"}  # three figures do not fit where two were laid out
+    out = tmp_path / "xrefs.pdf"
+    renderer.write([(rendered, list(range(len(rendered))))], out, 0)
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(str(out)).pages).split())
+    assert "see (p. 47)" in text and "see (p. 00)" in text
+
+
+def test_laid_out_pages_travel_as_bytes_and_print_the_same(renderer, tmp_path):
+    rendered = renderer.render(_document(8))
+    data = renderer.dumps(rendered, {"what": "extra"})
+    loaded, extra = renderer.loads(data)
+    assert extra == {"what": "extra"} and len(loaded) == len(rendered)
+    texts = []
+    for name, document in (("direct", rendered), ("loaded", loaded)):
+        out = tmp_path / f"{name}.pdf"
+        renderer.write([(document, list(range(len(document))))], out, 0)
+        texts.append([page.extract_text() for page in PdfReader(str(out)).pages])
+    assert texts[0] == texts[1]
