@@ -145,6 +145,111 @@ def test_accessibility_metadata(book):
     assert cover.get("alt", "").startswith("Cover:")
 
 
+# --- what Ace by DAISY found (it cannot run in CI): each finding, checked here on the built EPUB ------------
+
+XHTML_BLOCKS = {"p", "li", "dd", "dt", "div", "blockquote", "section", "aside", "header", "footer", "nav", "body",
+                "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "figcaption"}
+NOT_COLOUR = ("font-size", "font-style", "font-weight", "vertical-align")
+
+
+class Stylesheet:
+    """The declarations of a CSS file that apply to an element: a small cascade (specificity, then order)."""
+
+    def __init__(self, css: str):
+        import cssselect2
+        import tinycss2
+
+        self.matcher = cssselect2.Matcher()
+        for rule in tinycss2.parse_stylesheet(css, skip_whitespace=True, skip_comments=True):
+            if rule.type != "qualified-rule":
+                continue
+            declarations = {d.lower_name: tinycss2.serialize(d.value).strip()
+                            for d in tinycss2.parse_declaration_list(rule.content, True, True)
+                            if d.type == "declaration"}
+            for selector in cssselect2.compile_selector_list(rule.prelude):
+                if selector.pseudo_element is None:
+                    self.matcher.add_selector(selector, declarations)
+
+    def declared(self, wrapper) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for _, _, _, declarations in sorted(self.matcher.match(wrapper) or [], key=lambda m: (m[0], m[1])):
+            found.update(declarations)
+        return found
+
+    def inherited(self, wrapper, name: str) -> str:
+        while wrapper is not None:
+            value = self.declared(wrapper).get(name)
+            if value is not None:
+                return value
+            wrapper = wrapper.parent
+        return "initial"
+
+
+def non_colour_cue(sheet: Stylesheet, link, block) -> str | None:
+    """What sets a link apart from its block other than colour (WCAG 1.4.1), as axe's link-in-text-block reads it."""
+    own = sheet.declared(link)
+    decoration = own.get("text-decoration-line", own.get("text-decoration", "none"))
+    if decoration.split()[0] not in ("none", "initial"):
+        return f"text-decoration: {decoration}"
+    border = own.get("border-bottom-style", own.get("border-bottom", "none"))
+    if any(style in border.split() for style in ("solid", "dotted", "dashed", "double")):
+        return f"border-bottom: {border}"
+    for name in NOT_COLOUR:
+        if sheet.inherited(link, name) != sheet.inherited(block, name):
+            return f"{name}: {sheet.inherited(link, name)}"
+    return None
+
+
+def is_block(sheet: Stylesheet, wrapper) -> bool:
+    return wrapper.local_name in XHTML_BLOCKS or sheet.declared(wrapper).get("display") == "block"
+
+
+def inline_text(sheet: Stylesheet, block, link) -> str:
+    """The text of ``block`` on the lines the link stands in: without the link, without nested blocks."""
+    text = block.etree_element.text or ""
+    for child in block.iter_children():
+        if child.etree_element is not link.etree_element and not is_block(sheet, child):
+            text += inline_text(sheet, child, link)
+        text += child.etree_element.tail or ""
+    return text
+
+
+def links_told_apart_by_colour_only(css: str, docs: dict) -> list[tuple[str, str, str]]:
+    """(document, href, text) of each link whose block holds other text and that nothing but colour sets apart."""
+    import cssselect2
+
+    sheet = Stylesheet(css)
+    found = []
+    for name, doc in docs.items():
+        for wrapper in cssselect2.ElementWrapper.from_xml_root(doc).iter_subtree():
+            element = wrapper.etree_element
+            if element.tag != f"{{{NS['x']}}}a" or not element.get("href") or not "".join(element.itertext()).strip():
+                continue
+            block = wrapper.parent
+            while block is not None and not is_block(sheet, block):
+                block = block.parent
+            if inline_text(sheet, block, wrapper).strip() and non_colour_cue(sheet, wrapper, block) is None:
+                found.append((name, element.get("href"), "".join(element.itertext())))
+    return found
+
+
+def test_links_in_text_are_told_apart_by_more_than_colour(book):
+    """Ace (axe's link-in-text-block, WCAG 1.4.1): every link whose block holds other text is underlined, bordered
+    or set in another size or style; the reader's colours alone would not show it."""
+    css = book.zip.read("EPUB/styles/epub.css").decode("utf-8")
+    found = links_told_apart_by_colour_only(css, book.docs)
+    assert found == [], (len(found), found[:5])
+
+
+def test_link_check_finds_a_link_told_apart_by_colour_only():
+    page = etree.fromstring(f'<html xmlns="{NS["x"]}"><body><p>See <a href="#x" class="xref">there</a> and '
+                            '<a href="#y" class="noteref">1</a>.</p><ul><li><a href="#z">alone</a></li></ul>'
+                            "</body></html>")
+    css = "a { text-decoration: none; } a.noteref { font-size: 0.75em; }"
+    assert links_told_apart_by_colour_only(css, {"t.xhtml": page}) == [("t.xhtml", "#x", "there")]
+    assert links_told_apart_by_colour_only(css + " a.xref { border-bottom: 1px dotted; }", {"t.xhtml": page}) == []
+
+
 def test_foreign_passages_carry_their_language(book):
     langs = {e.get("lang") for doc in book.docs.values() for e in doc.iter() if isinstance(e.tag, str) and e.get("lang")}
     assert {"en", "fr"} <= langs
