@@ -250,6 +250,12 @@ def test_link_check_finds_a_link_told_apart_by_colour_only():
     assert links_told_apart_by_colour_only(css + " a.xref { border-bottom: 1px dotted; }", {"t.xhtml": page}) == []
 
 
+def test_the_package_declares_its_language(book):
+    """Ace (epub-lang): xml:lang on the OPF's package, the book's language."""
+    language = book.opf.xpath("//dc:language", namespaces={"dc": "http://purl.org/dc/elements/1.1/"})[0].text
+    assert language and book.opf.get("{http://www.w3.org/XML/1998/namespace}lang") == language
+
+
 def test_foreign_passages_carry_their_language(book):
     langs = {e.get("lang") for doc in book.docs.values() for e in doc.iter() if isinstance(e.tag, str) and e.get("lang")}
     assert {"en", "fr"} <= langs
