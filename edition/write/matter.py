@@ -46,6 +46,7 @@ def text_opening(text: Text, part_title: str) -> etree._Element:
 
 def half_title(book: Book, parent: etree._Element) -> None:
     half = add_element(parent, "section", "half-title")
+    half.set("id", "half-title")
     add_element(half, "p").text = book.metadata.title
 
 
@@ -53,6 +54,7 @@ def title_page(book: Book, parent: etree._Element, title_tag: str = "p") -> etre
     """Authors, title, subtitle, editors, publisher (the EPUB's title is its page's heading)."""
     meta = book.metadata
     page = add_element(parent, "section", "title-page")
+    page.set("id", "titlepage")
     for author in meta.authors:
         add_element(page, "p", "book-author").text = author
     add_element(page, title_tag, "book-title").text = meta.title
@@ -68,6 +70,7 @@ def title_page(book: Book, parent: etree._Element, title_tag: str = "p") -> etre
 def copyright_page(book: Book, parent: etree._Element) -> None:
     meta = book.metadata
     page = add_element(parent, "section", "copyright")
+    page.set("id", "copyright")
     add_element(page, "p").text = f"{meta.title}" + (f": {meta.subtitle}" if meta.subtitle else "")
     version = " ".join(x for x in (f"Version {meta.version}" if meta.version else "",
                                    f"of {meta.date_display}" if meta.date_display else "") if x)
@@ -123,7 +126,9 @@ def textual_entries(book: Book, entries: list[TextualEntry], parent: etree._Elem
     for entry in entries:
         if entry.text_id != current:
             current = entry.text_id
-            add_element(section, "h2").text = titles.get(current, current)
+            heading = add_element(section, "h2")
+            heading.set("id", f"{section_id}-{current}")
+            heading.text = titles.get(current, current)
         line = add_element(section, "p", "entry")
         line.set("id", f"tn-{entry.anchor_id}")
         add_entry(line, entry, key_of(entry.anchor_id), settings, lemma_href=href(entry.anchor_id))
@@ -139,7 +144,9 @@ def index_section(index: Index, parent: etree._Element, href: Href, epub: bool =
     used: set[str] = set()
     for letter, entries in index.groups():
         group = add_element(columns, "section", "letter-group") if epub else columns
-        add_element(group, "h2", "letter").text = letter
+        heading = add_element(group, "h2", "letter")
+        heading.set("id", f"{index.id}-{letter if letter.isalpha() else 'other'}")
+        heading.text = letter
         holder = add_element(group, "ul", "entries") if epub else group
         for entry in entries:
             _entry(holder, entry, href, epub, False, used)
