@@ -15,6 +15,7 @@ class BuildConfig:
     quiet: bool = False
     force: bool = False
     apparatus: ApparatusSettings = field(default_factory=lambda: ApparatusSettings())
+    index: IndexSettings = field(default_factory=lambda: IndexSettings())
 
     def output(self, name: str, suffix: str) -> Path:
         return self.out_dir / f"{name}{suffix}"
@@ -31,3 +32,10 @@ class ApparatusSettings:
     series: tuple[str, ...] = ("critical",)  # apparatus series in the order their blocks are printed
     separator: str = "|"  # between entries of the apparatus
     lemma_words: int = 4  # a longer lemma is printed as its first and last word
+
+
+@dataclass(frozen=True)
+class IndexSettings:
+    """How the indexes are printed."""
+
+    max_locators: int = 15  # an entry cited on more pages than this is broken up by text into sub-entries; 0: never
