@@ -158,3 +158,19 @@ def test_a_threshold_of_zero_never_breaks_an_entry_up():
     paged, _ = assign_pages(build_indexes(book), page_of)  # the default, 15
     assert len(next(e for e in paged[0].entries if e.id == "stalin").subentries) == 3
 
+
+def test_grouped_index_prints_nested_sub_entries_in_both_books():
+    from edition.write import matter
+
+    book, page_of = stalin_book({"intro": 4, "preface": 5})
+    paged, _ = assign_pages(build_indexes(book, IndexSettings(max_locators=5)), page_of)
+    for epub, tag in ((False, "p"), (True, "li")):
+        holder = etree.Element("div")
+        matter.index_section(paged[1], holder, lambda a: f"#{a}", epub=epub)
+        lines = [(e.get("class"), " ".join("".join(e.xpath("text()|span//text()|a//text()")).split()))
+                 for e in holder.iter(tag)]
+        assert lines == [("entry", "History, see Stalin, Joseph"), ("entry", "Stalin, Joseph (1878–1953)"),
+                         ("entry sub", "History (1930)"), ("entry sub sub2", "in the Introduction, 1, 3, 5, 7"),
+                         ("entry sub sub2", "in Serge, Preface to the 1938 Edition, 9, 11, 13, 15, 17")]
+        ids = [e.get("id") for e in holder.iter() if e.get("id")]
+        assert len(ids) == len(set(ids))

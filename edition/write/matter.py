@@ -149,12 +149,14 @@ def index_section(index: Index, parent: etree._Element, href: Href, epub: bool =
         heading.text = letter
         holder = add_element(group, "ul", "entries") if epub else group
         for entry in entries:
-            _entry(holder, entry, href, epub, False, used)
+            _entry(holder, entry, href, epub, 0, used)
     return section
 
 
-def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: set, parent_id: str = "") -> None:
-    line = add_element(holder, "li" if epub else "p", "entry" + (" sub" if sub_entry else ""))
+def _entry(holder, entry: Entry, href: Href, epub: bool, level: int, used: set, parent_id: str = "") -> None:
+    """An entry and its sub-entries (level 1: a work under its author, or a text naming the entry; level 2: a text
+    naming a work), nested lists in the EPUB, paragraphs indented by level in print."""
+    line = add_element(holder, "li" if epub else "p", " ".join(["entry", "sub", "sub2"][:level + 1]))
     # a work by two authors stands under each; only its first place carries the plain id
     ident = f"idx-{entry.id}"
     if ident in used:
@@ -173,7 +175,7 @@ def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: 
         target.set("href", href(f"idx-{entry.see_id}"))
         target.text = entry.see
         return
-    if entry.gloss and not sub_entry:
+    if entry.gloss and not level:
         _append(line, ", ")
         add_element(line, "span", "gloss").text = entry.gloss.rstrip(".")
     refs = page_references(entry.locators)
@@ -188,7 +190,7 @@ def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: 
     if entry.subentries:
         nested = add_element(line, "ul", "subentries") if epub else holder
         for subentry in entry.subentries:
-            _entry(nested, subentry, href, epub, True, used, parent_id=entry.id)
+            _entry(nested, subentry, href, epub, level + 1, used, parent_id=ident.removeprefix("idx-"))
 
 
 def _append(element, text: str) -> None:

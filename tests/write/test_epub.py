@@ -142,6 +142,25 @@ def test_index_locators_link_to_an_occurrence_of_the_name(book):
     assert checked > 500
 
 
+def test_long_runs_of_locators_are_broken_up_by_text(book):
+    """Stalin, Trotsky, Lenin (over 40 locators each) as sub-entries, one per text naming them; no entry of either
+    index prints a longer run of locators than the threshold."""
+    from edition.config import IndexSettings
+
+    most = IndexSettings().max_locators
+    doc = book.docs["index-names.xhtml"]
+    for ident in ("stalin", "trotsky", "lenin"):
+        entry = doc.xpath(f'//x:li[@id="idx-{ident}"]', namespaces=NS)[0]
+        assert not entry.xpath('x:a[@epub:type="index-locator"]', namespaces=NS)
+        subentries = entry.xpath('x:ul[@epub:type="index-entry-list"]/x:li[@epub:type="index-entry"]', namespaces=NS)
+        terms = [s.xpath('x:span[@epub:type="index-term"]', namespaces=NS)[0].text for s in subentries]
+        assert len(terms) > 3 and all(t.startswith("in ") for t in terms), terms
+        assert sum(len(s.xpath('x:a[@epub:type="index-locator"]', namespaces=NS)) for s in subentries) > most
+    for name in ("index-names.xhtml", "index-works.xhtml"):
+        for entry in book.docs[name].xpath('//x:li[@epub:type="index-entry"]', namespaces=NS):
+            assert len(entry.xpath('x:a[@epub:type="index-locator"]', namespaces=NS)) <= most, entry.get("id")
+
+
 def test_textual_notes_link_both_ways_and_carry_the_print_keys(book, serge_build):
     for name in ("emendations.xhtml", "textual-notes.xhtml"):
         doc = book.docs[name]
