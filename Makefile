@@ -10,21 +10,18 @@ VENV := .venv
 BIN := $(VENV)/bin
 EDITION := $(BIN)/edition
 INSTALLED := $(VENV)/.installed
-NAME := serge-edition
 OUT := build
+# The editions to build, each a folder (its books are named after its manifest: build/serge-edition.pdf).
+EDITIONS ?= tei
 
-TEI_SOURCES := $(shell find tei -name '*.xml' -not -path 'tei/schema/*') tei/schema/edition.rng
-CODE := $(shell find edition -name '*.py') pyproject.toml
-STYLES := $(wildcard styles/*.css)
-SHARED_TEI_ALL := ../shared/schemas/tei_all.rng
-
-PDF := $(OUT)/$(NAME).pdf
-LAYOUT := $(OUT)/$(NAME).layout.json
-EPUB := $(OUT)/$(NAME).epub
+CODE := $(shell find edition -name '*.py' -o -name '*.css' -o -name '*.rng' | grep -v __pycache__) pyproject.toml
+# One stamp per edition records that its books are built from its present sources.
+stamp = $(OUT)/.$(subst /,+,$(1)).built
+STAMPS := $(foreach edition,$(EDITIONS),$(call stamp,$(edition)))
 
 .PHONY: all validate pdf epub test bench clean help schema
 
-all: $(OUT)/validated.stamp $(PDF) $(EPUB) ## Set up .venv, validate tei/ and build both books into build/
+all: $(STAMPS) ## Set up .venv, validate each edition (default tei/) and build its PDF and EPUB into build/
 
 help: ## List the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/^([a-z]+):.*## /  make \1\t/' | expand -t 16
@@ -35,24 +32,22 @@ $(INSTALLED): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	@touch $@
 
-validate: $(OUT)/validated.stamp ## Validate the edition in tei/ (schema and edition-wide rules)
-
-$(OUT)/validated.stamp: $(INSTALLED) $(TEI_SOURCES) $(CODE)
+# An edition's books depend on everything in its folder that the build reads, and on the code.
+.SECONDEXPANSION:
+$(OUT)/.%.built: $(INSTALLED) $(CODE) $$(shell find $$(subst +,/,$$*) -name '*.xml' -o -name '*.toml' -o -name '*.rng' -o -name '*.ttf' -o -name '*.otf')
 	@mkdir -p $(OUT)
-	$(EDITION) validate tei
+	$(EDITION) validate $(subst +,/,$*)
+	$(EDITION) build $(subst +,/,$*) --out $(OUT)
 	@touch $@
 
-pdf: $(PDF) ## Build the PDF: build/serge-edition.pdf
+validate: $(INSTALLED) ## Validate each edition (schema and edition-wide rules)
+	@for edition in $(EDITIONS); do $(EDITION) validate $$edition || exit 1; done
 
-epub: $(EPUB) ## Build the EPUB (page numbers from the PDF's layout): build/serge-edition.epub
+pdf: $(INSTALLED) ## Build each edition's PDF (and the layout its EPUB takes its pages from)
+	@for edition in $(EDITIONS); do $(EDITION) build $$edition --format pdf --out $(OUT) || exit 1; done
 
-# One recipe writes the PDF and the layout the EPUB takes its page numbers from.
-$(PDF) $(LAYOUT) &: $(INSTALLED) $(TEI_SOURCES) $(CODE) $(STYLES)
-	@mkdir -p $(OUT)
-	$(EDITION) build tei --format pdf --out $(OUT)
-
-$(EPUB): $(LAYOUT) $(INSTALLED) $(TEI_SOURCES) $(CODE) $(STYLES)
-	$(EDITION) build tei --format epub --out $(OUT)
+epub: $(INSTALLED) ## Build each edition's EPUB (laying the book out first if its PDF was not built)
+	@for edition in $(EDITIONS); do $(EDITION) build $$edition --format epub --out $(OUT) || exit 1; done
 
 test: $(INSTALLED) ## Run the whole test suite (ruff, then pytest; `pytest -m "not slow"` for the quick part)
 	$(BIN)/ruff check edition tests bench
@@ -65,7 +60,7 @@ bench: $(INSTALLED) ## Print speed figures (validation, PDF, EPUB)
 	$(BIN)/python bench/apparatus.py
 
 schema: $(INSTALLED) ## Regenerate tei/schema/edition.rng from tei_all and tei/schema/customisation.toml
-	$(BIN)/python -m edition.schemagen $(SHARED_TEI_ALL) tei/schema/customisation.toml tei/schema/edition.rng
+	$(EDITION) schema tei
 
 clean: ## Remove build outputs (keeps .venv)
 	rm -rf $(OUT)

@@ -10,8 +10,6 @@ measurement runs in a fresh process; the medians of a few runs are printed.
 from __future__ import annotations
 
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,6 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
+
+from fresh import in_fresh_process, medians  # noqa: E402
 
 RUNS = 2
 
@@ -36,18 +36,20 @@ def edition_of(name: str, folder: Path) -> Path:
 
 def measure(name: str, kind: str) -> dict:
     """One measurement, in this (fresh) process: the body with its apparatus, or a plain render of it."""
+    from dataclasses import replace
+
+    from edition.build import book_and_indexes, edition_settings
     from edition.config import ApparatusSettings
-    from edition.index import build_indexes
     from edition.load import load_edition
-    from edition.model import build_book
     from edition.write.pdf import PdfWriter
 
     with tempfile.TemporaryDirectory() as folder:
         edition, _ = load_edition([edition_of(name, Path(folder))])
-        book = build_book(edition)
-        plain = ApparatusSettings(placement="back", interval=0)
-        writer = PdfWriter(book, build_indexes(book), edition.root_dir,
-                           settings=ApparatusSettings() if kind == "apparatus" else plain)
+        settings = edition_settings(edition, None)[0]
+        apparatus = ApparatusSettings() if kind == "apparatus" else ApparatusSettings(placement="back", interval=0)
+        settings = replace(settings, apparatus=apparatus)
+        book, indexes = book_and_indexes(edition, settings)
+        writer = PdfWriter(book, indexes, edition.root_dir, settings=settings)
         with writer.renderer as renderer:
             start = time.perf_counter()
             root = writer.body_root()
@@ -61,18 +63,12 @@ def measure(name: str, kind: str) -> dict:
             "placement": writer.placement}
 
 
-def run(name: str, kind: str) -> dict:
-    output = subprocess.run([sys.executable, __file__, name, kind], capture_output=True, text=True, check=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main() -> None:
     for name in ("serge", "every-line"):
-        plains = [run(name, "plain") for _ in range(RUNS)]
-        fulls = [run(name, "apparatus") for _ in range(RUNS)]
-        plain = statistics.median(p["seconds"] for p in plains)
-        full = statistics.median(f["seconds"] for f in fulls)
-        layout = statistics.median(f["layout"] for f in fulls)
+        plains = [in_fresh_process(__file__, name, "plain") for _ in range(RUNS)]
+        fulls = [in_fresh_process(__file__, name, "apparatus") for _ in range(RUNS)]
+        (plain,) = medians(plains, "seconds")
+        full, layout = medians(fulls, "seconds", "layout")
         last = fulls[-1]
         print(f"{name}: {last['pages']} body pages, {last['entries']} apparatus entries at the {last['placement']}; "
               f"medians of {RUNS} fresh processes")

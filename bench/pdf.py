@@ -7,8 +7,6 @@ the two alternate, and the medians are compared.
 from __future__ import annotations
 
 import json
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -16,18 +14,20 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fresh import in_fresh_process, medians  # noqa: E402
 
 RUNS = 2
 
 
 def prepare():
-    from edition.index import build_indexes
+    from edition.build import book_and_indexes, edition_settings
     from edition.load import load_edition
-    from edition.model import build_book
 
     edition, _ = load_edition([ROOT / "tei"])
-    book = build_book(edition)
-    return edition, book, build_indexes(book)
+    settings = edition_settings(edition, None)[0]
+    return edition, settings, *book_and_indexes(edition, settings)
 
 
 def measure(kind: str) -> dict:
@@ -36,9 +36,9 @@ def measure(kind: str) -> dict:
 
     from edition.write.pdf import PdfWriter
 
-    edition, book, indexes = prepare()
+    edition, settings, book, indexes = prepare()
     with tempfile.TemporaryDirectory() as folder:
-        writer = PdfWriter(book, indexes, edition.root_dir)
+        writer = PdfWriter(book, indexes, edition.root_dir, settings=settings)
         start = time.perf_counter()
         if kind == "build":
             result = writer.write(Path(folder) / "book.pdf")
@@ -53,18 +53,13 @@ def measure(kind: str) -> dict:
     return {"seconds": seconds, "pages": pages, "peak_mib": peak, "notes": len(book.notes), **extra}
 
 
-def run(kind: str) -> dict:
-    output = subprocess.run([sys.executable, __file__, kind], capture_output=True, text=True, check=True).stdout
-    return json.loads(output.strip().splitlines()[-1])
-
-
 def main() -> None:
     builds, plains = [], []
     for _ in range(RUNS):
-        plains.append(run("plain"))
-        builds.append(run("build"))
-    build = statistics.median(b["seconds"] for b in builds)
-    plain = statistics.median(p["seconds"] for p in plains)
+        plains.append(in_fresh_process(__file__, "plain"))
+        builds.append(in_fresh_process(__file__, "build"))
+    (build,) = medians(builds, "seconds")
+    (plain,) = medians(plains, "seconds")
     last = builds[-1]
     print(f"PDF of tei/: {last['pages']} pages ({last['body_pages']} body), {last['notes']} notes; "
           f"medians of {RUNS} runs, each in a fresh process")

@@ -9,10 +9,10 @@ from pathlib import Path
 import click
 
 from .check import check_edition
-from .config import BuildConfig
+from .config import SETTINGS_FILE, BuildConfig, EditionSettings, read_settings
 from .diagnostics import Diagnostic, Severity, promote_warnings
 from .index import Index, assign_pages, build_indexes, index_as_data, page_references
-from .load import load_edition
+from .load import display_path, load_edition
 from .model import Book, build_book
 from .report import finish
 from .stages import PDF_STAGES, Progress, Stage
@@ -35,35 +35,45 @@ def build_edition(config: BuildConfig) -> BuildResult:
     progress = Progress(config.quiet, stages)
     progress(Stage.LOAD)
     edition, diagnostics = load_edition(list(config.sources))
-    diagnostics += check_edition(edition)
+    settings, found = edition_settings(edition, config.settings)
+    diagnostics += found
+    diagnostics += check_edition(edition, schema_settings(settings))
     judged = promote_warnings(diagnostics) if config.strict else diagnostics
     result = BuildResult(diagnostics, edition.file_count)
     if (any(d.severity is Severity.ERROR for d in judged) and not config.force) or not edition.documents:
         result.stopped = True
         return result
     progress(Stage.MODEL)
-    book = build_book(edition)
+    book, result.indexes = book_and_indexes(edition, settings)
     diagnostics += book.warnings
-    result.book, result.indexes = book, build_indexes(book, config.index)
+    diagnostics += missing_faces(book, settings, edition.root_dir)
+    result.book = book
     name = book.metadata.id
-    if "pdf" in config.formats:
+    layout_file = config.output(name, ".layout.json")
+    if "pdf" in config.formats or "epub" in config.formats and not layout_file.exists():
+        import tempfile
+
         from .write.layout import write_layout
         from .write.pdf import PdfWriter
 
-        pdf = PdfWriter(book, result.indexes, edition.root_dir, progress, config.apparatus).write(
-            config.output(name, ".pdf"))
+        with tempfile.TemporaryDirectory() as folder:
+            # the EPUB alone still needs the print edition's pages: the book is laid out, the PDF thrown away
+            target = config.output(name, ".pdf") if "pdf" in config.formats else Path(folder) / f"{name}.pdf"
+            pdf = PdfWriter(book, result.indexes, edition.root_dir, progress, settings).write(target)
         result.layout, result.indexes = pdf.layout, pdf.indexes
-        write_layout(pdf.layout, config.output(name, ".layout.json"))
+        config.out_dir.mkdir(parents=True, exist_ok=True)
+        write_layout(pdf.layout, layout_file)
         config.output(name, ".index.json").write_text(
             json.dumps(index_as_data(result.indexes), ensure_ascii=False, indent=1), encoding="utf-8")
         diagnostics += pdf.diagnostics
-        result.outputs["pdf"] = pdf.path
+        if "pdf" in config.formats:
+            result.outputs["pdf"] = pdf.path
     if "epub" in config.formats:
         from .write.epub import EpubWriter
         from .write.layout import read_layout
 
         if result.layout is None:
-            result.layout = read_layout(config.output(name, ".layout.json"))
+            result.layout = read_layout(layout_file)
             result.indexes, missing = assign_pages(result.indexes, result.layout.locators)
             diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "index-unplaced",
                                        f"index occurrence #{anchor} is not in {name}.layout.json; "
@@ -71,9 +81,46 @@ def build_edition(config: BuildConfig) -> BuildResult:
                             for anchor in missing]
         progress(Stage.WRITE_EPUB)
         epub_path = config.output(name, ".epub")
-        diagnostics += EpubWriter(book, result.indexes, result.layout, config.apparatus).write(epub_path)
+        diagnostics += EpubWriter(book, result.indexes, result.layout, settings, edition.root_dir).write(epub_path)
         result.outputs["epub"] = epub_path
     return result
+
+
+def book_and_indexes(edition, settings: EditionSettings) -> tuple[Book, tuple[Index, ...]]:
+    """The model of a loaded edition and its indexes (not yet paged), as its settings ask."""
+    book = build_book(edition, settings)
+    language = settings.language
+    return book, build_indexes(book, settings.indexes, language.matter, language.collation)
+
+
+def edition_settings(edition, given: EditionSettings | None) -> tuple[EditionSettings, list[Diagnostic]]:
+    """The settings given, or those of the edition's own edition.toml, with what is wrong in it."""
+    if given is not None:
+        return given, []
+    return read_settings(edition.root_dir, display_path(edition.root_dir / SETTINGS_FILE))
+
+
+def schema_settings(settings: EditionSettings):
+    from .check.catalogue import SchemaSettings
+
+    def chosen(name: str) -> str | None:
+        return None if name == "none" else name
+
+    return SchemaSettings(chosen(settings.schema.default), chosen(settings.schema.substitute))
+
+
+def missing_faces(book: Book, settings: EditionSettings, root: Path) -> list[Diagnostic]:
+    """One warning naming the characters of the texts that none of the book's faces has."""
+    from .write.assets import missing_characters
+
+    text = "".join("".join(t.section.itertext()) for t in book.front + book.texts)
+    missing = missing_characters(text, settings.book, root)
+    if not missing:
+        return []
+    return [Diagnostic("(fonts)", 0, 0, Severity.WARNING, "face-missing-characters",
+                       f"the book's faces lack {len(missing)} characters of the texts ({missing[:40]}); "
+                       "they are printed in another font, or not at all: add a second_face in [book] of "
+                       "edition.toml that has them")]
 
 
 def run_build(config: BuildConfig) -> int:

@@ -56,8 +56,13 @@ def validate(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) ->
     A file inside an edition is checked against the whole edition (its pointers resolve into
     the registers) but only its own diagnostics are shown.
     """
+    from .build import edition_settings, schema_settings
+
     edition, diagnostics = load_edition(_paths(paths))
-    diagnostics += check_edition(edition)
+    settings, found = edition_settings(edition, None)
+    if edition.focus is None:
+        diagnostics += found  # edition.toml is the edition's; a single file's check leaves it out
+    diagnostics += check_edition(edition, schema_settings(settings))
     file_count = len(edition.focus) if edition.focus is not None else edition.file_count
     sys.exit(finish(diagnostics, file_count, strict=strict, output=output, quiet=quiet))
 
@@ -112,13 +117,40 @@ def stats(path: Path | None, output: str) -> None:
     from .stats import count_book
 
     edition, _ = load_edition(_paths((path,) if path else ()))
-    counts = count_book(build_book(edition))
+    from .build import edition_settings
+
+    counts = count_book(build_book(edition, edition_settings(edition, None)[0]))
     if output == "json":
         click.echo(json.dumps(counts, indent=2))
     else:
         width = max(map(len, counts))
         for name, value in counts.items():
             click.echo(f"{name:<{width}}  {value:>6}")
+
+
+@cli.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+def new(folder: Path) -> None:
+    """Start an edition in FOLDER: a manifest, a text with a name, a note and an apparatus entry, registers,
+    edition.toml with every key commented, and a schema; it validates and builds at once."""
+    from .scaffold import new_edition
+
+    try:
+        written = new_edition(folder)
+    except EditionError as error:
+        raise click.BadParameter(str(error), param_hint="FOLDER") from None
+    for path in written:
+        click.echo(f"wrote {path}", err=True)
+    click.echo(f"next: edition validate {folder} && edition build {folder} --out {folder}/build", err=True)
+
+
+@cli.command()
+@click.argument("folder", required=False, type=click.Path(exists=True, file_okay=False, path_type=Path))
+def schema(folder: Path | None) -> None:
+    """Derive FOLDER/schema/edition.rng from FOLDER/schema/customisation.toml (the elements it allows)."""
+    from .scaffold import write_schema
+
+    click.echo(f"wrote {write_schema(folder or Path('.'))}", err=True)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,4 +1,4 @@
-"""The indexes, built from the model's registers and name occurrences, sorted by Unicode collation; paged
+"""The indexes, from the model's registers and name occurrences, sorted as the edition's language sorts; paged
 from a layout as a new value, where an entry cited on too many pages is broken up by text."""
 
 from __future__ import annotations
@@ -11,21 +11,27 @@ from functools import lru_cache
 from .config import IndexSettings
 from .model import Book, Occurrence, RegisterEntry, Text
 from .vocabulary import PERSON, WORK
+from .words import Words, words_for
 
 ARTICLES = re.compile(r"^(the|a|an|le|la|les|l’|l'|el|der|die|das)\s*", re.I)
+INDEX_IDS = {"person": "index-names", "work": "index-works", "place": "index-places", "org": "index-orgs"}
+INDEX_ORDER = ("person", "work", "place", "org")
 
 
-@lru_cache(maxsize=1)
-def collator():
-    from pyuca import Collator
+@lru_cache(maxsize=8)
+def collator(locale: str):
+    """ICU's collation for a locale (CLDR's tailoring of the Unicode Collation Algorithm): German sorts Ä with A
+    and ß as ss, Swedish puts Å after Z, Greek and Russian sort in their alphabets' order."""
+    import icu
 
-    return Collator()
+    return icu.Collator.createInstance(icu.Locale(locale or "en"))
 
 
-def sort_key(text: str) -> tuple:
-    """Unicode collation (DUCET): accents and case are later-level differences, never the order of letters."""
+def sort_key(text: str, locale: str = "en") -> bytes:
+    """The collation key of a heading: accents and case are later-level differences, never the order of letters;
+    spaces and punctuation count as one space."""
     folded = re.sub(r"[\s\-‐–—,.’'“”\"()]+", " ", text).strip()
-    return collator().sort_key(folded)
+    return collator(locale).getSortKey(folded)
 
 
 def initial(text: str) -> str:
@@ -58,10 +64,11 @@ class Entry:
     see: str | None = None  # heading of the entry this one refers to
     see_id: str | None = None
     sort_as: str = ""
+    locale: str = "en"  # the collation it sorts by
 
     @property
-    def key(self) -> tuple:
-        return sort_key(self.sort_as or self.heading)
+    def key(self) -> bytes:
+        return sort_key(self.sort_as or self.heading, self.locale)
 
     @property
     def letter(self) -> str:
@@ -94,24 +101,54 @@ def _locators(occurrences: list[Occurrence]) -> list[Locator]:
     return [Locator(o.anchor_id, o.text_id, o.in_note, o.form) for o in occurrences]
 
 
-def build_indexes(book: Book, settings: IndexSettings | None = None) -> tuple[Index, Index]:
-    """The Index of Names and the Index of Works, from the model's registers and occurrences."""
+def build_indexes(book: Book, settings: IndexSettings | None = None, language: str = "en",
+                  collation: str = "") -> tuple[Index, ...]:
+    """One index per register the settings name (by default every register the edition has), each from the
+    model's register entries and occurrences, sorted by the collation of ``collation`` (or ``language``)."""
     settings = settings or IndexSettings()
+    words = words_for(language)
+    locale = collation or language
     by_target: dict[str, list[Occurrence]] = {}
     for occurrence in book.occurrences:
         by_target.setdefault(occurrence.target, []).append(occurrence)
-    persons = book.registers[PERSON]
-    works = book.registers[WORK]
+    kinds = settings.registers or tuple(k for k in INDEX_ORDER if book.registers[k])
+    texts = {text.id: in_text(text, words) for text in book.front + book.texts}
+    indexes = []
+    for kind in kinds:
+        if kind == WORK:
+            entries = _works(book, by_target, locale)
+        else:
+            entries = _names(kind, book.registers[kind], by_target, locale)
+        indexes.append(Index(INDEX_IDS[kind], settings.title(kind) or words.index_title(kind), entries, texts,
+                             settings.max_locators))
+    return tuple(indexes)
 
-    names: list[Entry] = []
-    for ident, person in persons.items():
+
+def in_text(text: Text, words: Words) -> str:
+    """The heading of an entry's sub-entry for one text: 'in the Introduction' (the editors' own matter),
+    'in Sedgwick, Translator's Introduction', 'in A Review of ...' (a text without an author)."""
+    title = text.short_title or text.title
+    if text.role == "front":
+        return words.in_front.format(title=title)
+    authors = " and ".join(inverted(author).split(",")[0] for author in text.authors)
+    return words.in_text.format(title=f"{authors}, {title}" if authors else title)
+
+
+def _names(kind: str, register: dict[str, RegisterEntry], by_target, locale: str) -> list[Entry]:
+    """An index of persons, places or organisations: every entry mentioned, with 'see' entries for other forms."""
+    entries: list[Entry] = []
+    for ident, named in register.items():
         found = by_target.get(ident)
         if found:
-            names.append(Entry(ident, "person", person.heading, person.dates, person.gloss, _locators(found),
-                               {o.form for o in found}))
-    names += _see_entries(names, persons)
-    names.sort(key=lambda e: e.key)
+            entries.append(Entry(ident, kind, named.heading, named.dates, named.gloss, _locators(found),
+                                 {o.form for o in found}, locale=locale))
+    entries += _see_entries(entries, register, invert=kind == PERSON, locale=locale)
+    return sorted(entries, key=lambda e: e.key)
 
+
+def _works(book: Book, by_target, locale: str) -> list[Entry]:
+    """The works index: works by a registered person stand under their author, with a 'see' entry by title."""
+    persons, works = book.registers[PERSON], book.registers[WORK]
     by_author: dict[str, Entry] = {}
     top: list[Entry] = []
     for ident, work in works.items():
@@ -119,7 +156,7 @@ def build_indexes(book: Book, settings: IndexSettings | None = None) -> tuple[In
         if not found:
             continue
         entry = Entry(ident, "work", work.heading, work.dates, "", _locators(found), {o.form for o in found},
-                      sort_as=title_sort(work.heading))
+                      sort_as=title_sort(work.heading), locale=locale)
         authors = [a for a in work.authors if a in persons]
         if not authors:
             top.append(entry)
@@ -127,26 +164,13 @@ def build_indexes(book: Book, settings: IndexSettings | None = None) -> tuple[In
         for author in authors:
             if author not in by_author:
                 person = persons[author]
-                by_author[author] = Entry(f"works-{author}", "author", person.heading, person.dates)
+                by_author[author] = Entry(f"works-{author}", "author", person.heading, person.dates, locale=locale)
             by_author[author].subentries.append(entry)
         top.append(Entry(f"see-{ident}", "see", entry.heading, see=by_author[authors[0]].heading,
-                         see_id=by_author[authors[0]].id, sort_as=title_sort(entry.heading)))
+                         see_id=by_author[authors[0]].id, sort_as=title_sort(entry.heading), locale=locale))
     for author in by_author.values():
         author.subentries.sort(key=lambda e: e.key)
-    works_list = sorted(top + list(by_author.values()), key=lambda e: e.key)
-    texts = {text.id: in_text(text) for text in book.front + book.texts}
-    return (Index("index-names", "Index of Names", names, texts, settings.max_locators),
-            Index("index-works", "Index of Works", works_list, texts, settings.max_locators))
-
-
-def in_text(text: Text) -> str:
-    """The heading of an entry's sub-entry for one text: 'in the Introduction', 'in Sedgwick, Translator's
-    Introduction', 'in A Review of ...' (a text without an author)."""
-    title = text.short_title or text.title
-    if text.role == "front":
-        return f"in the {title}"
-    authors = " and ".join(inverted(author).split(",")[0] for author in text.authors)
-    return f"in {authors}, {title}" if authors else f"in {title}"
+    return sorted(top + list(by_author.values()), key=lambda e: e.key)
 
 
 def inverted(form: str) -> str:
@@ -165,20 +189,22 @@ def primary(text: str) -> str:
     return re.sub(r"[^\w]+|_", "", "".join(c for c in folded if not unicodedata.combining(c)))
 
 
-def _see_entries(names: list[Entry], persons: dict[str, RegisterEntry]) -> list[Entry]:
+def _see_entries(names: list[Entry], register: dict[str, RegisterEntry], invert: bool = True,
+                 locale: str = "en") -> list[Entry]:
     """'Chichirin, see Chicherin': every recorded form that differs from its heading other than by accents or case."""
     extra = []
     seen = {primary(e.heading) for e in names}
     for entry in names:
-        forms = set(persons[entry.id].forms) | {f for f in entry.forms if " " not in f.strip()}
-        forms = {inverted(f) for f in forms if "(" not in f and primary(f) != primary(entry.heading)}
+        forms = set(register[entry.id].forms) | {f for f in entry.forms if " " not in f.strip()}
+        forms = {inverted(f) if invert else f for f in forms if "(" not in f and primary(f) != primary(entry.heading)}
         surname = primary(entry.heading.split(",")[0])
         for form in sorted(forms):
             key = primary(form)
             if not key or key in seen or key == surname or primary(form.split(",")[0]) == surname:
                 continue
             seen.add(key)
-            extra.append(Entry(f"see-{entry.id}-{len(extra)}", "see", form, see=entry.heading, see_id=entry.id))
+            extra.append(Entry(f"see-{entry.id}-{len(extra)}", "see", form, see=entry.heading, see_id=entry.id,
+                               locale=locale))
     return extra
 
 
@@ -220,7 +246,8 @@ def by_text(entry: Entry, texts: dict[str, str], max_locators: int) -> Entry:
         return entry
     order = {ident: number for number, ident in enumerate(texts)}
     groups = sorted(found.items(), key=lambda group: (order.get(group[0], len(order)), group[0]))
-    subentries = [Entry(f"{entry.id}--in-{ident}", "in-text", texts.get(ident, f"in {ident}"), locators=locators)
+    subentries = [Entry(f"{entry.id}--in-{ident}", "in-text", texts.get(ident, ident), locators=locators,
+                        locale=entry.locale)
                   for ident, locators in groups]
     return replace(entry, locators=[], subentries=subentries + entry.subentries)
 

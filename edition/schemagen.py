@@ -91,9 +91,13 @@ def derive_lite(tei_all: Path) -> etree._ElementTree:
     return etree.ElementTree(root)
 
 
-def _write(tree: etree._ElementTree, out: Path) -> None:
+def serialise(tree: etree._ElementTree) -> bytes:
     etree.indent(tree, space=" ")
-    out.write_bytes(etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def _write(tree: etree._ElementTree, out: Path) -> None:
+    out.write_bytes(serialise(tree))
     print(f"wrote {out}")
 
 

@@ -71,7 +71,7 @@ def test_usage_errors_exit_2(run, tmp_path):
 def test_internal_error_is_one_line_without_traceback(monkeypatch, capsys, tmp_path):
     import edition.cli
 
-    def broken(edition):
+    def broken(edition, settings=None):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(edition.cli, "check_edition", broken)

@@ -7,9 +7,9 @@ from ..load import Edition
 from . import apparatus, content, references, schema
 
 
-def check_edition(edition: Edition) -> list[Diagnostic]:
+def check_edition(edition: Edition, schema_settings: schema.SchemaSettings | None = None) -> list[Diagnostic]:
     diagnostics: list[Diagnostic] = []
-    diagnostics += schema.check(edition)
+    diagnostics += schema.check(edition, schema_settings or schema.DEFAULT_SETTINGS)
     table = references.IdTable(edition)
     diagnostics += table.duplicates()
     diagnostics += references.check(edition, table)

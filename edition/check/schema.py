@@ -22,21 +22,22 @@ MAX_ROUNDS = 40
 SHOWN_CHILDREN = 10
 
 # libxml2's messages and what each says is wrong; a message is read by the first pattern that fits.
-_MESSAGES = [
-    ("misplaced", re.compile(r"Did not expect element (?P<child>\S+) there")),
-    ("misplaced", re.compile(r"Element (?P<parent>\S+) has extra content: (?P<child>(?!text$)\S+)")),
-    ("misplaced", re.compile(r"Expecting element (?P<expected>\S+), got (?P<child>\S+)")),
-    ("misplaced", re.compile(r"Extra element (?P<child>\S+) in interleave")),
-    ("misplaced", re.compile(r"Expecting (?:no namespace|a namespace) for element (?P<child>\S+)")),
-    ("misplaced", re.compile(r"Element (?P<child>\S+) has wrong namespace")),
-    ("attribute", re.compile(r"Invalid attribute (?P<attribute>\S+) for element (?P<element>\S+)")),
-    ("attributes", re.compile(r"Element (?P<element>\S+) failed to validate attributes")),
-    ("text", re.compile(r"Element (?P<element>\S+) has extra content: text")),
-    ("text", re.compile(r"Did not expect text in element (?P<element>\S+) content")),
-    ("incomplete", re.compile(r"Expecting an element (?P<expected>\S*), got nothing")),
-    ("incomplete", re.compile(r"Element (?P<element>\S+) failed to validate content")),
-    ("incomplete", re.compile(r"Invalid sequence in interleave")),
-]
+_MESSAGES = {
+    "misplaced": (r"Did not expect element (?P<child>\S+) there",
+                  r"Element (?P<parent>\S+) has extra content: (?P<child>(?!text$)\S+)",
+                  r"Expecting element (?P<expected>\S+), got (?P<child>\S+)",
+                  r"Extra element (?P<child>\S+) in interleave",
+                  r"Expecting (?:no namespace|a namespace) for element (?P<child>\S+)",
+                  r"Element (?P<child>\S+) has wrong namespace"),
+    "attribute": (r"Invalid attribute (?P<attribute>\S+) for element (?P<element>\S+)",),
+    "attributes": (r"Element (?P<element>\S+) failed to validate attributes",),
+    "text": (r"Element (?P<element>\S+) has extra content: text",
+             r"Did not expect text in element (?P<element>\S+) content"),
+    "incomplete": (r"Expecting an element (?P<expected>\S*), got nothing",
+                   r"Element (?P<element>\S+) failed to validate content",
+                   r"Invalid sequence in interleave"),
+}
+_PATTERNS = [(kind, re.compile(pattern)) for kind, patterns in _MESSAGES.items() for pattern in patterns]
 
 
 @dataclass
@@ -206,7 +207,7 @@ def _culprits(error_log, work: etree._Element, grammar: Grammar) -> list[_Found]
         by_line.setdefault(element.sourceline, []).append(element)
     errors: dict[tuple, _Found] = {}
     for entry in error_log:
-        kind, match = next(((k, m) for k, pattern in _MESSAGES if (m := pattern.search(entry.message))), (None, None))
+        kind, match = next(((k, m) for k, pattern in _PATTERNS if (m := pattern.search(entry.message))), (None, None))
         if kind is None:
             continue  # libxml2's follow-up lines (datatype names, internal states) add nothing
         detail = {k: v for k, v in match.groupdict().items() if v}

@@ -7,7 +7,9 @@ import re
 from lxml import html as lxml_html
 
 from .. import XML_ID, XML_LANG, local_name, tei
+from ..config import EditionSettings
 from ..load import Document, Edition
+from ..words import words_for
 from .book import Book, Metadata, Note, Occurrence, Part, Reading, RegisterEntry, Text, TextualEntry, Witness
 from .header import (
     collect_sigla,
@@ -32,16 +34,17 @@ def text_id_of(document: Document) -> str:
     return document.root.get(XML_ID) or re.sub(r"\W+", "-", document.path.stem)
 
 
-def build_book(edition: Edition) -> Book:
+def build_book(edition: Edition, settings: EditionSettings | None = None) -> Book:
     """Every text the manifest places (or every text of a folder), walked once, with what the writers need."""
     front_documents, part_documents = ordered_documents(edition)
     documents = front_documents + [d for _, texts in part_documents for d in texts]
     registers = collect_registers(edition)
     witnesses = collect_witnesses(documents)
-    state = BookState(edition, registers, *collect_sigla(documents))
+    settings = settings or EditionSettings()
+    state = BookState(edition, registers, *collect_sigla(documents), settings)
     for document in documents:
         state.text_of_path[document.path] = text_id_of(document)
-    metadata = metadata_of(edition, documents or edition.documents)
+    metadata = metadata_of(edition, documents or edition.documents, words_for(settings.language.matter))
     front = [_walk_text(state, document, "front", metadata) for document in front_documents]
     parts = []
     for part, texts in part_documents:

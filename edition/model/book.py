@@ -105,6 +105,7 @@ class Witness:
     description: str
     text_title: str
     manuscript: bool = False  # a manuscript (described as one, or with a shelfmark or a date of its own)
+    copy_text: bool = False  # the copy a text is printed from (its sourceDesc's bibl)
 
 
 @dataclass(frozen=True)

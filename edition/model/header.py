@@ -8,11 +8,9 @@ from lxml import etree
 
 from .. import XML_ID, XML_LANG, local_name, tei
 from ..load import Document, Edition
+from ..words import Words, words_for
 from .book import Metadata, Part, Witness
 from .plain import plain_text
-
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
 
 
 def _title_stmt(document: Document):
@@ -63,9 +61,7 @@ def source_of(document: Document) -> tuple[str, str]:
     source = _source_desc(document)
     if source is None:
         return "", ""
-    bibl = source.find(tei("bibl"))
-    if bibl is None:
-        bibl = source.find(f".//{tei('bibl')}")
+    bibl = source.find(tei("bibl"))  # the copy-text; a bibl in a list of sources or editions is not one
     if bibl is not None:
         return plain_text(bibl), bibl.get("n") or ""
     paragraph = source.find(tei("p"))
@@ -86,10 +82,11 @@ def collect_witnesses(ordered: list[Document]) -> list[Witness]:
         if source is None:
             continue
         for bibl in source.findall(tei("bibl")):
-            witnesses.append(Witness(bibl.get("n") or "", plain_text(bibl), title))
+            witnesses.append(Witness(bibl.get("n") or "", plain_text(bibl), title, copy_text=True))
         for witness in source.iter(tei("witness")):
-            if witness.get("corresp") is None and plain_text(witness) or is_manuscript(witness):
-                witnesses.append(Witness(siglum(witness), plain_text(witness), title, is_manuscript(witness)))
+            described = plain_text(witness, skip=("note", "label")).lstrip("—–-:;,. ")
+            if witness.get("corresp") is None and described or is_manuscript(witness):
+                witnesses.append(Witness(siglum(witness), described, title, is_manuscript(witness)))
     return witnesses
 
 
@@ -135,7 +132,7 @@ def collect_sigla(documents: list[Document]) -> tuple[dict[str, str], list[tuple
     return sigla, groups
 
 
-def metadata_of(edition: Edition, documents: list[Document]) -> Metadata:
+def metadata_of(edition: Edition, documents: list[Document], words: Words) -> Metadata:
     """The edition's title, people, version and rights, from the manifest's header (or the first text's)."""
     manifest = edition.manifest or documents[0]
     root = manifest.root
@@ -154,7 +151,7 @@ def metadata_of(edition: Edition, documents: list[Document]) -> Metadata:
         id=root.get(XML_ID) or manifest.path.stem, title=title, subtitle=header_title(manifest, "sub"),
         short_title=header_title(manifest, "short") or title, authors=header_names(manifest, "author"),
         editors=header_names(manifest, "editor"), language=root.get(XML_LANG) or "en", version=version,
-        date=date, date_display=display_date(date),
+        date=date, date_display=display_date(date, words.months),
         publisher=found(f".//{tei('publicationStmt')}/{tei('publisher')}"),
         licence=found(f".//{tei('availability')}/{tei('licence')}"),
         rights=found(f".//{tei('availability')}/{tei('p')}"),
@@ -162,12 +159,17 @@ def metadata_of(edition: Edition, documents: list[Document]) -> Metadata:
     )
 
 
-def display_date(iso: str) -> str:
+def display_date(iso: str, months: tuple[str, ...] | None = None) -> str:
+    """'2026-03-05' as '5 March 2026' (in the edition's language); what is not such a date, as it stands."""
+    months = months or words_for("en").months
     parts = iso.split("-")
-    if len(parts) == 3:
-        return f"{int(parts[2])} {MONTHS[int(parts[1]) - 1]} {parts[0]}"
-    if len(parts) == 2:
-        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[2])} {months[int(parts[1]) - 1]} {parts[0]}"
+        if len(parts) == 2:
+            return f"{months[int(parts[1]) - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        pass
     return iso
 
 

@@ -7,8 +7,10 @@ from pathlib import Path
 from lxml import etree
 
 from .. import TEI_NS, XML_ID, XML_LANG, local_name, tei
+from ..config import EditionSettings
 from ..diagnostics import Diagnostic, Severity
 from ..load import Document, Edition
+from ..words import words_for
 from . import handlers  # noqa: F401  (registers every handler)
 from .book import Note, Occurrence, RegisterEntry, TextualEntry
 from .handlers.core import ITALIC_RENDS, render_note
@@ -26,8 +28,12 @@ class BookState:
     """What the walks of all texts share: the id counter, collected notes, entries and names, the registers."""
 
     def __init__(self, edition: Edition, registers: dict[str, dict[str, RegisterEntry]],
-                 sigla: dict[str, str], witness_groups: list[tuple[str, frozenset[str]]]):
+                 sigla: dict[str, str], witness_groups: list[tuple[str, frozenset[str]]],
+                 settings: EditionSettings):
         self.edition = edition
+        self.note_settings = settings.notes
+        self.words = words_for(settings.language.matter)
+        self.note_counts: dict[str, int] = {}  # calls so far in the book, by series (notes numbered through)
         self.counter = 0
         self.notes: list[Note] = []
         self.textual: list[TextualEntry] = []
@@ -76,8 +82,7 @@ class TextWalk:
         self.document = document
         self.text_id = text_id
         self.siglum = siglum
-        self.author_notes = 0
-        self.editor_notes = 0
+        self.note_counts: dict[str, int] = {}  # calls so far in this text, by series
         self.in_note = 0
         self.verse_count = 0  # the number of the last verse line counted
         self.verse_lines: list[str] = []  # the numbers of the verse lines walked so far, in order

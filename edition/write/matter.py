@@ -11,7 +11,10 @@ from ..config import ApparatusSettings
 from ..index import Entry, Index, page_references
 from ..model import Book, Text, TextualEntry
 from ..model.html import add_element
+from ..words import Words, words_for
 from .apparatus import add_entry
+
+ENGLISH = words_for("en")
 
 Href = Callable[[str], str]  # HTML id -> the link to it in this writer's output
 
@@ -50,7 +53,7 @@ def half_title(book: Book, parent: etree._Element) -> None:
     add_element(half, "p").text = book.metadata.title
 
 
-def title_page(book: Book, parent: etree._Element, title_tag: str = "p") -> etree._Element:
+def title_page(book: Book, parent: etree._Element, title_tag: str = "p", words: Words = ENGLISH) -> etree._Element:
     """Authors, title, subtitle, editors, publisher (the EPUB's title is its page's heading)."""
     meta = book.metadata
     page = add_element(parent, "section", "title-page")
@@ -61,47 +64,49 @@ def title_page(book: Book, parent: etree._Element, title_tag: str = "p") -> etre
     if meta.subtitle:
         add_element(page, "p", "book-subtitle").text = meta.subtitle
     for editor in meta.editors:
-        add_element(page, "p", "book-editor").text = f"Edited by {editor}"
+        add_element(page, "p", "book-editor").text = f"{words.edited_by} {editor}"
     if meta.publisher:
         add_element(page, "p", "book-publisher").text = meta.publisher
     return page
 
 
-def copyright_page(book: Book, parent: etree._Element) -> None:
+def copyright_page(book: Book, parent: etree._Element, words: Words = ENGLISH) -> None:
     meta = book.metadata
     page = add_element(parent, "section", "copyright")
     page.set("id", "copyright")
     add_element(page, "p").text = f"{meta.title}" + (f": {meta.subtitle}" if meta.subtitle else "")
-    version = " ".join(x for x in (f"Version {meta.version}" if meta.version else "",
-                                   f"of {meta.date_display}" if meta.date_display else "") if x)
+    version = " ".join(x for x in (f"{words.version} {meta.version}" if meta.version else "",
+                                   f"{words.of_date} {meta.date_display}" if meta.date_display else "") if x)
     if version:
         add_element(page, "p").text = version + "."
     if meta.publisher:
-        add_element(page, "p").text = f"Published by {meta.publisher}."
+        add_element(page, "p").text = f"{words.published_by} {meta.publisher}."
     if meta.licence:
         add_element(page, "p").text = meta.licence
     if meta.rights:
         add_element(page, "p").text = meta.rights
-    if book.witnesses:
-        add_element(page, "h2").text = "Sources"
-        add_element(page, "p").text = ("Each text is printed from the copy named below and described in full "
-                                           "in the list of witnesses; rights in each remain with its holders.")
-        for witness in book.witnesses:
+    copies = [w for w in book.witnesses if w.copy_text]
+    if copies:
+        add_element(page, "h2").text = words.sources
+        add_element(page, "p").text = words.sources_note
+        for witness in copies:
             line = add_element(page, "p", "source")
             line.text = f"{witness.text_title}: {witness.description}"
 
 
-def witness_list(book: Book, parent: etree._Element) -> etree._Element:
+def witness_list(book: Book, parent: etree._Element, words: Words = ENGLISH) -> etree._Element:
+    """Every witness under the title of its text (given once), with its siglum."""
     section = add_element(parent, "section", "witness-list")
     section.set("id", "witnesses")
-    add_element(section, "h1").text = "Witnesses and Sigla"
+    add_element(section, "h1").text = words.witnesses
     intro = add_element(section, "p", "intro-note")
-    intro.text = ("Each text is printed from the witness named here; its siglum follows a rejected reading "
-                  "in the textual notes and the list of emendations.")
+    intro.text = words.witnesses_note
     listing = add_element(section, "dl")
+    current = None
     for witness in book.witnesses:
-        term = add_element(listing, "dt")
-        term.text = witness.text_title
+        if witness.text_title != current:
+            current = witness.text_title
+            add_element(listing, "dt").text = witness.text_title
         description = add_element(listing, "dd")
         siglum = add_element(description, "span", "siglum")
         siglum.text = witness.siglum or "—"
@@ -135,7 +140,8 @@ def textual_entries(book: Book, entries: list[TextualEntry], parent: etree._Elem
     return section
 
 
-def index_section(index: Index, parent: etree._Element, href: Href, epub: bool = False) -> etree._Element:
+def index_section(index: Index, parent: etree._Element, href: Href, epub: bool = False,
+                  words: Words = ENGLISH) -> etree._Element:
     """An index as nested letter groups of entries: 'Heading (dates), gloss, 12, 14–16, 20n'."""
     section = add_element(parent, "section", "back index")
     section.set("id", index.id)
@@ -149,11 +155,12 @@ def index_section(index: Index, parent: etree._Element, href: Href, epub: bool =
         heading.text = letter
         holder = add_element(group, "ul", "entries") if epub else group
         for entry in entries:
-            _entry(holder, entry, href, epub, 0, used)
+            _entry(holder, entry, href, epub, 0, used, see_word=words.see)
     return section
 
 
-def _entry(holder, entry: Entry, href: Href, epub: bool, level: int, used: set, parent_id: str = "") -> None:
+def _entry(holder, entry: Entry, href: Href, epub: bool, level: int, used: set, parent_id: str = "",
+           see_word: str = "see") -> None:
     """An entry and its sub-entries (level 1: a work under its author, or a text naming the entry; level 2: a text
     naming a work), nested lists in the EPUB, paragraphs indented by level in print."""
     line = add_element(holder, "li" if epub else "p", " ".join(["entry", "sub", "sub2"][:level + 1]))
@@ -170,7 +177,7 @@ def _entry(holder, entry: Entry, href: Href, epub: bool, level: int, used: set, 
     if entry.see:
         _append(line, ", ")
         see = add_element(line, "span", "see")
-        see.text = "see "
+        see.text = f"{see_word} "
         target = add_element(see, "a", "see-target")
         target.set("href", href(f"idx-{entry.see_id}"))
         target.text = entry.see
@@ -190,7 +197,8 @@ def _entry(holder, entry: Entry, href: Href, epub: bool, level: int, used: set, 
     if entry.subentries:
         nested = add_element(line, "ul", "subentries") if epub else holder
         for subentry in entry.subentries:
-            _entry(nested, subentry, href, epub, level + 1, used, parent_id=ident.removeprefix("idx-"))
+            _entry(nested, subentry, href, epub, level + 1, used, parent_id=ident.removeprefix("idx-"),
+                   see_word=see_word)
 
 
 def _append(element, text: str) -> None:

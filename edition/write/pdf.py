@@ -9,22 +9,21 @@ from pathlib import Path
 
 from lxml import etree, html
 
-from ..config import ApparatusSettings
+from ..config import EditionSettings
 from ..diagnostics import Diagnostic, Severity
 from ..index import Index, assign_pages
 from ..model import Book, Note, Text
 from ..model.html import add_element, has_class
 from ..stages import Progress, Stage
+from ..words import words_for
 from . import matter, overlay
 from .apparatus import HEADING_KEY, placement
-from .assets import PROJECT, STYLES, font_css, font_files
+from .assets import PACKAGE, STYLES, book_css, font_css, font_folders
 from .layout import Layout
 from .links import LinkTargets
 from .numbering import lemma_lines, number_lines
 from .weasy import Rendered, Renderer
 
-BACK_SECTIONS = {"textual-notes": "Textual Notes", "emendations": "List of Emendations",
-                 "index-names": "Index of Names", "index-works": "Index of Works"}
 # Blocks that can start a new page when a note would otherwise fall a page after its call.
 _KEEPABLE = ("p", "li", "blockquote", "h2", "h3", "h4", "dd")
 
@@ -41,16 +40,20 @@ class PdfResult:
 
 class PdfWriter:
     def __init__(self, book: Book, indexes: tuple[Index, ...], edition_root: Path, progress: Progress | None = None,
-                 settings: ApparatusSettings | None = None):
+                 settings: EditionSettings | None = None):
         self.book = book
         self.indexes = indexes
-        self.settings = settings or ApparatusSettings()
+        self.edition = settings or EditionSettings()
+        self.settings = self.edition.apparatus
+        self.words = words_for(self.edition.language.matter)
         self.placement = placement(book, self.settings)
         self.renderer = Renderer(
-            [("string", font_css()), ("filename", str(STYLES / "print.css"))],
-            roots=[PROJECT, edition_root, font_files()[0].parent], base=PROJECT,
+            [("string", font_css(self.edition.book, edition_root)), ("filename", str(STYLES / "print.css")),
+             ("string", book_css(self.edition.book, edition_root))],
+            roots=[PACKAGE, edition_root, *font_folders(self.edition.book, edition_root)], base=PACKAGE,
             footnote_series=self.settings.series,
         )
+        self.edition_root = edition_root
         self.links = LinkTargets(book)
         self.at_foot: set[str] = set()  # the entries printed at the foot of their lemma's page
         self.progress = progress or Progress(quiet=True)
@@ -84,7 +87,7 @@ class PdfWriter:
                 section = add_element(body, "section", "part")
                 section.set("id", part.id)
                 if part.number:
-                    add_element(section, "p", "part-number").text = f"Part {part.number}"
+                    add_element(section, "p", "part-number").text = f"{self.words.part} {part.number}"
                 add_element(section, "h1", "part-title").text = part.title
             for text in part.texts:
                 body.append(self.text_article(text, part.title or self.book.metadata.short_title))
@@ -132,30 +135,32 @@ class PdfWriter:
             return f"#{anchor}"
 
         at_back = [e for e in self.book.textual if e.anchor_id not in self.at_foot]
-        matter.textual_entries(
-            self.book, at_back, body, "variant", "Textual Notes", "textual-notes",
-            "Variant readings between witnesses, keyed by page and line. The reading of the text printed stands "
-            "before the bracket, with the sigla of its witnesses; the other witnesses' readings follow.",
-            label_of, href, self.settings,
-        )
-        matter.textual_entries(
-            self.book, at_back, body, "emendation", "List of Emendations", "emendations",
-            "Every correction of the copy-text, keyed by page and line: the reading printed stands before the "
-            "bracket, the witness's reading and its siglum after it.",
-            label_of, href, self.settings,
-        )
+        words = self.words
+        matter.textual_entries(self.book, at_back, body, "variant", words.textual_notes, "textual-notes",
+                               words.textual_notes_note, label_of, href, self.settings)
+        matter.textual_entries(self.book, at_back, body, "emendation", words.emendations, "emendations",
+                               words.emendations_note, label_of, href, self.settings)
         for index in indexes:
-            matter.index_section(index, body, href)
+            if index.entries:
+                matter.index_section(index, body, href, words=words)
         return root
+
+    def back_sections(self) -> list[tuple[str, str]]:
+        """(id, title) of what the back matter prints, in order."""
+        at_back = {e.kind for e in self.book.textual if e.anchor_id not in self.at_foot}
+        sections = [(ident, title) for kind, ident, title in (
+            ("variant", "textual-notes", self.words.textual_notes),
+            ("emendation", "emendations", self.words.emendations)) if kind in at_back]
+        return sections + [(index.id, index.title) for index in self.indexes if index.entries]
 
     def front_root(self, body_labels: dict[str, str], back_labels: dict[str, str]) -> etree._Element:
         root, body = self.document("front-matter", with_meta=True)
         matter.half_title(self.book, body)
-        matter.title_page(self.book, body)
-        matter.copyright_page(self.book, body)
+        matter.title_page(self.book, body, words=self.words)
+        matter.copyright_page(self.book, body, words=self.words)
         contents = add_element(body, "section", "contents")
         contents.set("id", "contents")
-        add_element(contents, "h1").text = "Contents"
+        add_element(contents, "h1").text = self.words.contents
         listing = add_element(contents, "ol")
 
         def entry(cls: str, label: str, href: str, page: str | None, front: bool = False):
@@ -170,16 +175,16 @@ class PdfWriter:
         for text in self.book.front:
             entry("toc-front", text.title, f"#{text.id}", None, front=True)
         if self.book.witnesses:
-            entry("toc-front", "Witnesses and Sigla", "#witnesses", None, front=True)
+            entry("toc-front", self.words.witnesses, "#witnesses", None, front=True)
         for part in self.book.parts:
             if part.title:
-                entry("toc-part", f"Part {part.number}: {part.title}" if part.number else part.title,
+                entry("toc-part", f"{self.words.part} {part.number}: {part.title}" if part.number else part.title,
                       f"#{part.id}", body_labels.get(part.id, ""))
             for text in part.texts:
                 entry("toc-text", text.title, f"#{text.id}", body_labels.get(text.id, ""))
                 if text.authors:
                     add_element(listing, "li", "toc-author").text = ", ".join(text.authors)
-        for ident, label in BACK_SECTIONS.items():
+        for ident, label in self.back_sections():
             if ident in back_labels:
                 entry("toc-back", label, f"#{ident}", back_labels[ident])
         for text in self.book.front:
@@ -187,7 +192,7 @@ class PdfWriter:
             article.set("class", "front-text")
             body.append(article)
         if self.book.witnesses:
-            matter.witness_list(self.book, body)
+            matter.witness_list(self.book, body, words=self.words)
         self.resolve_links(root, ids_of(root), lambda t: body_labels.get(t))
         return root
 
@@ -239,7 +244,7 @@ class PdfWriter:
         # matter's pages: lay the front out with placeholders, the back with the front's pages, then the
         # front again with the real numbers (same widths at most, so its pages do not move; checked).
         self.progress(Stage.FRONT)
-        placeholder = {ident: "000" for ident in BACK_SECTIONS}
+        placeholder = {ident: "000" for ident, _ in self.back_sections()}
         front = render(self.front_root(body_labels, placeholder))
         front_pages = {ident: (index - len(front), roman(index + 1))
                        for ident, (index, _) in front.anchor_pages().items()}

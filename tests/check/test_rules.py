@@ -48,6 +48,9 @@ COVERED_BY_TEST = {
     "schema": "check/test_rules.py::test_schema_catches_misspelt_element_and_attribute",
     "schema-missing": "check/test_rules.py::test_schema_outside_the_edition_is_refused",
     "manifest-missing-text": "check/test_rules.py::test_text_left_out_of_the_manifest_is_reported",
+    "settings-unknown": "test_config.py::test_a_misspelt_key_is_reported_at_its_place_with_a_suggestion",
+    "settings-invalid": "test_config.py::test_wrong_values_are_reported_and_leave_the_defaults",
+    "face-missing-characters": "test_config.py::test_characters_no_face_has_are_reported_once",
 }
 
 

@@ -280,6 +280,25 @@ def letters(n: int) -> str:
     return label
 
 
+SYMBOLS = "*†‡§‖¶"
+
+
+def call_label(n: int, numbering: str) -> str:
+    """The n-th call of a series: 1, 2, 3 ...; a, b, c ...; or *, †, ‡, §, ‖, ¶, **, †† ..."""
+    if numbering == "letters":
+        return letters(n)
+    if numbering == "symbols":
+        return SYMBOLS[(n - 1) % len(SYMBOLS)] * ((n - 1) // len(SYMBOLS) + 1)
+    return str(n)
+
+
+def note_series(source, settings) -> str:
+    """The series a note belongs to: "editor" if its @type or @resp is the editors' series', else "author"."""
+    resp = (source.get("resp") or "").split()
+    editor = settings.editor
+    return "editor" if (source.get("type") or "") in editor.types or any(r in editor.resp for r in resp) else "author"
+
+
 @handles("note", display=INLINE)
 def note(walk, source, parent):
     render_note(walk, source, parent)
@@ -299,14 +318,13 @@ def render_note(walk, source, parent, placing: bool = False):
             element.set("data-type", source.get("type"))
         walk.children(source, element)
         return
-    editorial = (source.get("type") or "") == "editorial"
-    series = "editor" if editorial else "author"
-    if editorial:
-        walk.editor_notes += 1
-        label = letters(walk.editor_notes)
-    else:
-        walk.author_notes += 1
-        label = source.get("n") or str(walk.author_notes)
+    series = note_series(source, walk.state.note_settings)
+    settings = getattr(walk.state.note_settings, series)
+    counters = walk.note_counts if settings.restart == "text" else walk.state.note_counts
+    counters[series] = counters.get(series, 0) + 1
+    label = call_label(counters[series], settings.numbering)
+    if series == "author" and settings.numbering == "numbers" and source.get("n"):
+        label = source.get("n")  # the witness's own number for its note
     note_id = source.get(XML_ID) or walk.new_id("n")
     call_id = f"call-{note_id}"
     # the note sits inside the span around the word before it, so no line can break between them
@@ -314,10 +332,10 @@ def render_note(walk, source, parent, placing: bool = False):
     element.set("id", note_id)
     element.set("data-label", label)
     element.set("data-series", series)
-    if source.get("type") and not editorial:
+    if source.get("type") and series == "author":
         element.set("data-type", source.get("type"))
     if source.get("type") == "translator":
-        add_element(element, "span", "note-kind").text = "Translator’s note: "
+        add_element(element, "span", "note-kind").text = walk.state.words.translator_note
     walk.in_note += 1
     walk.children(source, element)
     walk.in_note -= 1

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ...config import ApparatusSettings
+from ...config import EditionSettings
 from ...diagnostics import Diagnostic
 from ...index import Index
 from ...model import Book
+from ..assets import regular_and_italic
 from ..layout import Layout
 from .content import book_chapters
 from .links import resolve_links
@@ -17,16 +18,18 @@ from .pages import insert_page_breaks
 
 class EpubWriter:
     def __init__(self, book: Book, indexes: tuple[Index, ...], layout: Layout,
-                 settings: ApparatusSettings | None = None):
+                 settings: EditionSettings | None = None, edition_root: Path | None = None):
         """``indexes`` carry the print edition's page numbers (paged from ``layout``)."""
         self.book = book
         self.indexes = indexes
         self.layout = layout
-        self.settings = settings or ApparatusSettings()
+        self.settings = settings or EditionSettings()
+        self.edition_root = edition_root or Path(".")
 
     def write(self, out_path: Path) -> list[Diagnostic]:
-        chapters = book_chapters(self.book, self.indexes, self.layout, self.settings)
+        chapters = book_chapters(self.book, self.indexes, self.layout, self.settings.apparatus)
         markers, diagnostics = insert_page_breaks(chapters, self.layout)
         diagnostics += resolve_links(self.book, chapters, self.layout)
-        write_package(self.book.metadata, chapters, markers, out_path)
+        write_package(self.book.metadata, chapters, markers, out_path,
+                      regular_and_italic(self.settings.book, self.edition_root))
         return diagnostics

@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from ...model import Metadata
-from ..assets import font_files
 
 
-def make_cover(meta: Metadata) -> bytes:
+def make_cover(meta: Metadata, roman: Path, italic: Path) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     width, height = 1600, 2400
     image = Image.new("RGB", (width, height), (246, 241, 231))
     draw = ImageDraw.Draw(image)
-    roman, italic = font_files()
 
     def font(path, size):
         return ImageFont.truetype(str(path), size)

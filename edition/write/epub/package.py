@@ -21,7 +21,7 @@ from .xhtml import Chapter
 
 
 def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[str, str, str]],
-                  out_path: Path) -> None:
+                  out_path: Path, faces: tuple[Path, Path]) -> None:
     """The EPUB file, written to a temporary file and moved into place."""
     book = epub.EpubBook()
     book.set_identifier("urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{meta.id}")))
@@ -45,7 +45,7 @@ def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[s
     book.add_item(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css",
                                 content=(STYLES / "epub.css").read_bytes()))
     cover_image = epub.EpubItem(uid="cover-image", file_name="images/cover.png", media_type="image/png",
-                                content=make_cover(meta))
+                                content=make_cover(meta, *faces))
     cover_image.properties = ["cover-image"]
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
