@@ -241,6 +241,9 @@ class SettingsReader:
         if (section, key) == ("book", "size") and not _LENGTH.match(value):
             self.error(*where, "settings-invalid", f'size = "{value}" must be a length such as "10.5pt"')
             return None
+        if (section, key) == ("indexes", "max_locators") and value < 0:
+            self.error(*where, "settings-invalid", f"max_locators = {value} must be 0 (never break up) or more")
+            return None
         return value
 
     def unknown(self, key: str, known: list[str], section: str | None) -> None:

@@ -159,6 +159,13 @@ def test_a_threshold_of_zero_never_breaks_an_entry_up():
     assert len(next(e for e in paged[0].entries if e.id == "stalin").subentries) == 3
 
 
+def test_sub_entries_by_text_speak_the_matters_language():
+    book, page_of = stalin_book({"intro": 2, "preface": 2})
+    paged, _ = assign_pages(build_indexes(book, IndexSettings(max_locators=3), language="de"), page_of)
+    stalin = next(e for e in paged[0].entries if e.id == "stalin")
+    assert [s.heading for s in stalin.subentries] == ["in: Introduction", "in: Serge, Preface to the 1938 Edition"]
+
+
 def test_grouped_index_prints_nested_sub_entries_in_both_books():
     from edition.write import matter
 
