@@ -166,10 +166,14 @@ def print_index(paths: list[Path], output: str, pages: bool) -> int:
         for index in result.indexes:
             click.echo(f"== {index.title} ==")
             for entry in index.entries:
-                click.echo(_entry_line(entry))
-                for sub in entry.subentries:
-                    click.echo("    " + _entry_line(sub))
+                _echo_entry(entry)
     return 0
+
+
+def _echo_entry(entry, level: int = 0) -> None:
+    click.echo("    " * level + _entry_line(entry))
+    for sub in entry.subentries:
+        _echo_entry(sub, level + 1)
 
 
 def _entry_line(entry) -> str:

@@ -66,6 +66,7 @@ class NoteSettings:
 class IndexSettings:
     registers: tuple[str, ...] = ()  # the registers that get an index, in order; empty: every one the edition has
     titles: tuple[tuple[str, str], ...] = ()  # (register kind, title) where the default title will not do
+    max_locators: int = 15  # an entry cited on more pages than this is broken up by text into sub-entries; 0: never
 
     def title(self, kind: str) -> str | None:
         return dict(self.titles).get(kind)
@@ -240,6 +241,9 @@ class SettingsReader:
             return None
         if (section, key) == ("book", "size") and not _LENGTH.match(value):
             self.error(*where, "settings-invalid", f'size = "{value}" must be a length such as "10.5pt"')
+            return None
+        if (section, key) == ("indexes", "max_locators") and value < 0:
+            self.error(*where, "settings-invalid", f"max_locators = {value} must be 0 (never break up) or more")
             return None
         return value
 

@@ -1,4 +1,5 @@
-"""The indexes, from the model's registers and name occurrences, sorted as the edition's language sorts."""
+"""The indexes, from the model's registers and name occurrences, sorted as the edition's language sorts; paged
+from a layout as a new value, where an entry cited on too many pages is broken up by text."""
 
 from __future__ import annotations
 
@@ -8,9 +9,9 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from .config import IndexSettings
-from .model import Book, Occurrence, RegisterEntry
+from .model import Book, Occurrence, RegisterEntry, Text
 from .vocabulary import PERSON, WORK
-from .words import words_for
+from .words import Words, words_for
 
 ARTICLES = re.compile(r"^(the|a|an|le|la|les|l’|l'|el|der|die|das)\s*", re.I)
 INDEX_IDS = {"person": "index-names", "work": "index-works", "place": "index-places", "org": "index-orgs"}
@@ -79,6 +80,8 @@ class Index:
     id: str
     title: str
     entries: list[Entry]
+    texts: dict[str, str] = field(default_factory=dict)  # text id -> its sub-entry's heading, in the book's order
+    max_locators: int = 0  # once paged, an entry cited on more pages is broken up by text; 0: never
 
     def groups(self) -> list[tuple[str, list[Entry]]]:
         grouped: dict[str, list[Entry]] = {}
@@ -109,14 +112,26 @@ def build_indexes(book: Book, settings: IndexSettings | None = None, language: s
     for occurrence in book.occurrences:
         by_target.setdefault(occurrence.target, []).append(occurrence)
     kinds = settings.registers or tuple(k for k in INDEX_ORDER if book.registers[k])
+    texts = {text.id: in_text(text, words) for text in book.front + book.texts}
     indexes = []
     for kind in kinds:
         if kind == WORK:
             entries = _works(book, by_target, locale)
         else:
             entries = _names(kind, book.registers[kind], by_target, locale)
-        indexes.append(Index(INDEX_IDS[kind], settings.title(kind) or words.index_title(kind), entries))
+        indexes.append(Index(INDEX_IDS[kind], settings.title(kind) or words.index_title(kind), entries, texts,
+                             settings.max_locators))
     return tuple(indexes)
+
+
+def in_text(text: Text, words: Words) -> str:
+    """The heading of an entry's sub-entry for one text: 'in the Introduction' (the editors' own matter),
+    'in Sedgwick, Translator's Introduction', 'in A Review of ...' (a text without an author)."""
+    title = text.short_title or text.title
+    if text.role == "front":
+        return words.in_front.format(title=title)
+    authors = " and ".join(inverted(author).split(",")[0] for author in text.authors)
+    return words.in_text.format(title=f"{authors}, {title}" if authors else title)
 
 
 def _names(kind: str, register: dict[str, RegisterEntry], by_target, locale: str) -> list[Entry]:
@@ -198,10 +213,11 @@ def _see_entries(names: list[Entry], register: dict[str, RegisterEntry], invert:
 
 def assign_pages(indexes, page_of: dict[str, tuple[int, str]]) -> tuple[tuple[Index, ...], list[str]]:
     """The indexes with each locator's page from a layout (id -> (physical index, label)), and the anchors
-    the layout did not place. The indexes given are not changed."""
+    the layout did not place; an entry cited on more pages than its index's ``max_locators`` becomes
+    sub-entries by text (``by_text``). The indexes given are not changed."""
     missing: list[str] = []
 
-    def paged(entry: Entry) -> Entry:
+    def paged(entry: Entry, index: Index) -> Entry:
         locators = []
         for locator in entry.locators:
             placed = page_of.get(locator.anchor_id)
@@ -210,9 +226,30 @@ def assign_pages(indexes, page_of: dict[str, tuple[int, str]]) -> tuple[tuple[In
                 locators.append(locator)
             else:
                 locators.append(replace(locator, page_index=placed[0], page=placed[1]))
-        return replace(entry, locators=locators, subentries=[paged(sub) for sub in entry.subentries])
+        entry = replace(entry, locators=locators, subentries=[paged(sub, index) for sub in entry.subentries])
+        return by_text(entry, index.texts, index.max_locators)
 
-    return tuple(replace(index, entries=[paged(e) for e in index.entries]) for index in indexes), missing
+    return tuple(replace(index, entries=[paged(e, index) for e in index.entries]) for index in indexes), missing
+
+
+def by_text(entry: Entry, texts: dict[str, str], max_locators: int) -> Entry:
+    """A paged entry cited on more than ``max_locators`` pages, as one sub-entry per text that names it, in the
+    order of the book ("Stalin, Joseph", "in the Introduction, vii, ix", "in Serge, Preface to the 1938 Edition,
+    5–7", ...); the entry itself, if it is cited on fewer pages or in one text only (its sub-entry would be as
+    long). ``texts``: text id -> the heading of its sub-entry."""
+    if not max_locators or len(page_references(entry.locators)) <= max_locators:
+        return entry
+    found: dict[str, list[Locator]] = {}
+    for locator in entry.locators:
+        found.setdefault(locator.text_id, []).append(locator)
+    if len(found) < 2:
+        return entry
+    order = {ident: number for number, ident in enumerate(texts)}
+    groups = sorted(found.items(), key=lambda group: (order.get(group[0], len(order)), group[0]))
+    subentries = [Entry(f"{entry.id}--in-{ident}", "in-text", texts.get(ident, ident), locators=locators,
+                        locale=entry.locale)
+                  for ident, locators in groups]
+    return replace(entry, locators=[], subentries=subentries + entry.subentries)
 
 
 @dataclass(frozen=True)

@@ -33,6 +33,8 @@ class Words:
     editorial_notes: str
     translator_note: str
     see: str
+    in_text: str  # the heading of a sub-entry for one text, "{title}" standing for its author and title
+    in_front: str  # the same for the editors' own matter (introduction, principles)
     index_titles: tuple[tuple[str, str], ...]
     months: tuple[str, ...]
     copyright: str

@@ -57,3 +57,15 @@ def test_characters_no_face_has_are_reported_once(tmp_path):
     book = model_of(tmp_path, "<p>Saepe ego, שָׁלוֹם, Ἀμφιλοχίου</p>")
     [warning] = missing_faces(book, EditionSettings(), tmp_path)
     assert warning.rule == "face-missing-characters" and "ש" in warning.message and "Ἀ" not in warning.message
+
+
+def test_the_index_threshold_is_read_and_checked(tmp_path):
+    (tmp_path / "edition.toml").write_text("[indexes]\nmax_locators = 30\n", encoding="utf-8")
+    settings, found = read_settings(tmp_path, "edition.toml")
+    assert found == [] and settings.indexes.max_locators == 30
+    assert EditionSettings().indexes.max_locators == 15
+    for wrong in ('"many"', "-1"):
+        (tmp_path / "edition.toml").write_text(f"[indexes]\nmax_locators = {wrong}\n", encoding="utf-8")
+        settings, found = read_settings(tmp_path, "edition.toml")
+        assert [(d.line, d.rule) for d in found] == [(2, "settings-invalid")]
+        assert settings.indexes.max_locators == 15

@@ -1,9 +1,13 @@
-"""Index data from the model: collation, headings, 'see' entries, works under authors, paging as a new value."""
+"""Index data from the model: collation, headings, 'see' entries, works under authors, paging as a new value,
+long runs of locators broken up by text."""
 
 from __future__ import annotations
 
+from lxml import etree
+
+from edition.config import IndexSettings
 from edition.index import Locator, assign_pages, build_indexes, inverted, page_references, sort_key
-from edition.model import Book, Metadata, Occurrence, RegisterEntry
+from edition.model import Book, Metadata, Occurrence, Part, RegisterEntry, Text
 
 META = Metadata("b", "Book", "", "Book", [], [], "en", "", "", "", "", "", "", "")
 
@@ -86,3 +90,94 @@ def test_inverted_variant_forms():
     assert inverted("Trotsky, Leon") == "Trotsky, Leon"
     assert inverted("de la Cruz") == "de la Cruz"
     assert inverted("Alexander II") == "Alexander II"
+
+
+# --- long runs of locators, broken up by text --------------------------------------------------
+
+def text(ident: str, title: str, authors=(), role: str = "text") -> Text:
+    return Text(ident, title, title, list(authors), [], "", "", "en", etree.Element("section"), role=role)
+
+
+TEXTS = [text("intro", "Introduction", role="front"), text("preface", "Preface to the 1938 Edition", ["Victor Serge"]),
+         text("w88", "Victor Serge's World and Ours", ["Susan Weissman"]), text("review", "A Review")]
+
+
+def stalin_book(pages_per_text: dict[str, int]) -> tuple[Book, dict[str, tuple[int, str]]]:
+    """Stalin named on consecutive pages in each text, one page apart from the next text's; and the layout."""
+    front, body = TEXTS[:1], TEXTS[1:]
+    book = Book(META, front, [Part("p", "", "", body)], [], [], [], [], {
+        "person": {"stalin": RegisterEntry("stalin", "person", "Stalin, Joseph", "1878–1953")},
+        "work": {"history": RegisterEntry("history", "work", "History", "1930", authors=("stalin",))},
+        "org": {}, "place": {}}, [])
+    page_of, page = {}, 0
+    for ident in ["intro", "preface", "w88", "review"]:
+        for number in range(pages_per_text.get(ident, 0)):
+            anchor = f"{ident}-{number}"
+            book.occurrences.append(Occurrence(anchor, "stalin", "person", "Stalin", ident, number % 2 == 1))
+            book.occurrences.append(Occurrence(f"h-{anchor}", "history", "work", "History", ident, False))
+            page_of[anchor] = page_of[f"h-{anchor}"] = (page, str(page + 1))
+            page += 2  # never a range: each page its own locator
+    return book, page_of
+
+
+def test_an_entry_cited_on_more_pages_than_the_threshold_becomes_sub_entries_by_text_in_book_order():
+    book, page_of = stalin_book({"review": 2, "intro": 2, "preface": 3, "w88": 1})
+    indexes = build_indexes(book, IndexSettings(max_locators=7))
+    paged, missing = assign_pages(indexes, page_of)
+    stalin = next(e for e in paged[0].entries if e.id == "stalin")
+    assert missing == [] and stalin.locators == []
+    assert [(s.heading, [r.display() for r in page_references(s.locators)]) for s in stalin.subentries] == [
+        ("in the Introduction", ["1", "3n"]),
+        ("in Serge, Preface to the 1938 Edition", ["5", "7n", "9"]),
+        ("in Weissman, Victor Serge's World and Ours", ["11"]),
+        ("in A Review", ["13", "15n"]),
+    ]
+    assert len({s.id for s in stalin.subentries}) == 4 and all(s.kind == "in-text" for s in stalin.subentries)
+    # a work under its author is broken up too, a level further down
+    history = next(e for e in paged[1].entries if e.kind == "author").subentries[0]
+    assert [s.heading for s in history.subentries][:2] == ["in the Introduction", "in Serge, Preface to the 1938 Edition"]
+    # the unpaged indexes are as they were
+    assert next(e for e in indexes[0].entries if e.id == "stalin").subentries == []
+
+
+def test_an_entry_at_the_threshold_or_named_in_one_text_keeps_its_run():
+    book, page_of = stalin_book({"intro": 3, "preface": 4})
+    paged, _ = assign_pages(build_indexes(book, IndexSettings(max_locators=7)), page_of)
+    stalin = next(e for e in paged[0].entries if e.id == "stalin")
+    assert stalin.subentries == [] and len(page_references(stalin.locators)) == 7
+    book, page_of = stalin_book({"preface": 12})
+    paged, _ = assign_pages(build_indexes(book, IndexSettings(max_locators=7)), page_of)
+    assert next(e for e in paged[0].entries if e.id == "stalin").subentries == []
+
+
+def test_a_threshold_of_zero_never_breaks_an_entry_up():
+    book, page_of = stalin_book({"intro": 10, "preface": 10, "w88": 10})
+    paged, _ = assign_pages(build_indexes(book, IndexSettings(max_locators=0)), page_of)
+    stalin = next(e for e in paged[0].entries if e.id == "stalin")
+    assert stalin.subentries == [] and len(page_references(stalin.locators)) == 30
+    paged, _ = assign_pages(build_indexes(book), page_of)  # the default, 15
+    assert len(next(e for e in paged[0].entries if e.id == "stalin").subentries) == 3
+
+
+def test_sub_entries_by_text_speak_the_matters_language():
+    book, page_of = stalin_book({"intro": 2, "preface": 2})
+    paged, _ = assign_pages(build_indexes(book, IndexSettings(max_locators=3), language="de"), page_of)
+    stalin = next(e for e in paged[0].entries if e.id == "stalin")
+    assert [s.heading for s in stalin.subentries] == ["in: Introduction", "in: Serge, Preface to the 1938 Edition"]
+
+
+def test_grouped_index_prints_nested_sub_entries_in_both_books():
+    from edition.write import matter
+
+    book, page_of = stalin_book({"intro": 4, "preface": 5})
+    paged, _ = assign_pages(build_indexes(book, IndexSettings(max_locators=5)), page_of)
+    for epub, tag in ((False, "p"), (True, "li")):
+        holder = etree.Element("div")
+        matter.index_section(paged[1], holder, lambda a: f"#{a}", epub=epub)
+        lines = [(e.get("class"), " ".join("".join(e.xpath("text()|span//text()|a//text()")).split()))
+                 for e in holder.iter(tag)]
+        assert lines == [("entry", "History, see Stalin, Joseph"), ("entry", "Stalin, Joseph (1878–1953)"),
+                         ("entry sub", "History (1930)"), ("entry sub sub2", "in the Introduction, 1, 3, 5, 7"),
+                         ("entry sub sub2", "in Serge, Preface to the 1938 Edition, 9, 11, 13, 15, 17")]
+        ids = [e.get("id") for e in holder.iter() if e.get("id")]
+        assert len(ids) == len(set(ids))

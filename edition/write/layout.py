@@ -1,4 +1,4 @@
-"""Where the PDF put things: page labels, each id's page, the first words of each page; and its JSON form.
+"""Where the PDF put things: page labels, each id's page, the first words of every page; and its JSON form.
 
 The PDF writer produces a Layout; the EPUB writer reads one (from the PDF build in the same run, or from
 the ``.layout.json`` file a separate run wrote), to take the print edition's page numbers.
@@ -18,7 +18,7 @@ class Layout:
     labels: list[str]  # label of every physical page of the whole book
     body_offset: int  # physical index of body page 1 in the whole book
     body_pages: int
-    page_starts: list[dict] = field(default_factory=list)  # per body page: {"page", "anchor", "words"}
+    page_starts: list[dict] = field(default_factory=list)  # per page of the book: {"page", "anchor", "words"}
     call_ends: dict[str, str] = field(default_factory=dict)  # note call id -> body page where its word ends
     locators: dict[str, tuple[int, str]] = field(default_factory=dict)  # index occurrence -> (order, label)
     anchors: dict[str, str] = field(default_factory=dict)  # id in the body -> page label

@@ -49,6 +49,7 @@ def text_opening(text: Text, part_title: str) -> etree._Element:
 
 def half_title(book: Book, parent: etree._Element) -> None:
     half = add_element(parent, "section", "half-title")
+    half.set("id", "half-title")
     add_element(half, "p").text = book.metadata.title
 
 
@@ -56,6 +57,7 @@ def title_page(book: Book, parent: etree._Element, title_tag: str = "p", words: 
     """Authors, title, subtitle, editors, publisher (the EPUB's title is its page's heading)."""
     meta = book.metadata
     page = add_element(parent, "section", "title-page")
+    page.set("id", "titlepage")
     for author in meta.authors:
         add_element(page, "p", "book-author").text = author
     add_element(page, title_tag, "book-title").text = meta.title
@@ -71,6 +73,7 @@ def title_page(book: Book, parent: etree._Element, title_tag: str = "p", words: 
 def copyright_page(book: Book, parent: etree._Element, words: Words = ENGLISH) -> None:
     meta = book.metadata
     page = add_element(parent, "section", "copyright")
+    page.set("id", "copyright")
     add_element(page, "p").text = f"{meta.title}" + (f": {meta.subtitle}" if meta.subtitle else "")
     version = " ".join(x for x in (f"{words.version} {meta.version}" if meta.version else "",
                                    f"{words.of_date} {meta.date_display}" if meta.date_display else "") if x)
@@ -128,7 +131,9 @@ def textual_entries(book: Book, entries: list[TextualEntry], parent: etree._Elem
     for entry in entries:
         if entry.text_id != current:
             current = entry.text_id
-            add_element(section, "h2").text = titles.get(current, current)
+            heading = add_element(section, "h2")
+            heading.set("id", f"{section_id}-{current}")
+            heading.text = titles.get(current, current)
         line = add_element(section, "p", "entry")
         line.set("id", f"tn-{entry.anchor_id}")
         add_entry(line, entry, key_of(entry.anchor_id), settings, lemma_href=href(entry.anchor_id))
@@ -145,16 +150,20 @@ def index_section(index: Index, parent: etree._Element, href: Href, epub: bool =
     used: set[str] = set()
     for letter, entries in index.groups():
         group = add_element(columns, "section", "letter-group") if epub else columns
-        add_element(group, "h2", "letter").text = letter
+        heading = add_element(group, "h2", "letter")
+        heading.set("id", f"{index.id}-{letter if letter.isalpha() else 'other'}")
+        heading.text = letter
         holder = add_element(group, "ul", "entries") if epub else group
         for entry in entries:
-            _entry(holder, entry, href, epub, False, used, see_word=words.see)
+            _entry(holder, entry, href, epub, 0, used, see_word=words.see)
     return section
 
 
-def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: set, parent_id: str = "",
+def _entry(holder, entry: Entry, href: Href, epub: bool, level: int, used: set, parent_id: str = "",
            see_word: str = "see") -> None:
-    line = add_element(holder, "li" if epub else "p", "entry" + (" sub" if sub_entry else ""))
+    """An entry and its sub-entries (level 1: a work under its author, or a text naming the entry; level 2: a text
+    naming a work), nested lists in the EPUB, paragraphs indented by level in print."""
+    line = add_element(holder, "li" if epub else "p", " ".join(["entry", "sub", "sub2"][:level + 1]))
     # a work by two authors stands under each; only its first place carries the plain id
     ident = f"idx-{entry.id}"
     if ident in used:
@@ -173,7 +182,7 @@ def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: 
         target.set("href", href(f"idx-{entry.see_id}"))
         target.text = entry.see
         return
-    if entry.gloss and not sub_entry:
+    if entry.gloss and not level:
         _append(line, ", ")
         add_element(line, "span", "gloss").text = entry.gloss.rstrip(".")
     refs = page_references(entry.locators)
@@ -188,7 +197,8 @@ def _entry(holder, entry: Entry, href: Href, epub: bool, sub_entry: bool, used: 
     if entry.subentries:
         nested = add_element(line, "ul", "subentries") if epub else holder
         for subentry in entry.subentries:
-            _entry(nested, subentry, href, epub, True, used, parent_id=entry.id, see_word=see_word)
+            _entry(nested, subentry, href, epub, level + 1, used, parent_id=ident.removeprefix("idx-"),
+                   see_word=see_word)
 
 
 def _append(element, text: str) -> None:

@@ -349,11 +349,12 @@ class PdfWriter:
         for message in self.renderer.log.messages:
             self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
         occurrences = {o.anchor_id for o in self.book.occurrences}
-        body_starts = [start for rendered, numbers in body_sequence for start in
-                       (rendered.page_starts()[n] for n in numbers)]
+        # every page's first words under its printed label, for the EPUB's page-list: front and back matter too
+        firsts = [rendered.page_starts() for rendered, _ in sequence]
+        starts = [first[number] for first, (_, numbers) in zip(firsts, sequence, strict=True) for number in numbers]
+        page_starts = [{**start, "page": label} for start, label in zip(starts, labels, strict=True)]
         layout = Layout(
-            labels, front_count, body_count,
-            [{**start, "page": str(number + 1)} for number, start in enumerate(body_starts)],
+            labels, front_count, body_count, page_starts,
             {n.call_id: ends[n.call_id][1] for n in self.book.notes if n.call_id in ends},
             {k: v for k, v in locator_pages.items() if k in occurrences},
             {k: v[1] for k, v in page_of.items()},

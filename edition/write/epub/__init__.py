@@ -28,8 +28,8 @@ class EpubWriter:
 
     def write(self, out_path: Path) -> list[Diagnostic]:
         chapters = book_chapters(self.book, self.indexes, self.layout, self.settings.apparatus)
-        markers = insert_page_breaks(chapters, self.layout)
-        diagnostics = resolve_links(self.book, chapters, self.layout)
+        markers, diagnostics = insert_page_breaks(chapters, self.layout)
+        diagnostics += resolve_links(self.book, chapters, self.layout)
         write_package(self.book.metadata, chapters, markers, out_path,
                       regular_and_italic(self.settings.book, self.edition_root))
         return diagnostics

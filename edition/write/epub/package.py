@@ -10,7 +10,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from ebooklib import epub
+from lxml import etree
 
+from ... import XML_LANG
 from ...model import Metadata
 from ..assets import STYLES
 from .cover import make_cover
@@ -65,7 +67,7 @@ def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[s
     epub.write_epub(buffer, book, {"epub3_pages": False, "epub3_landmark": False, "mtime": modified,
                                    "play_order": {"enabled": True, "start_from": 1}})
     temporary = out_path.with_name(f".{out_path.name}.partial")
-    temporary.write_bytes(normalise_zip(buffer.getvalue(), modified))
+    temporary.write_bytes(normalise_zip(buffer.getvalue(), modified, meta.language))
     temporary.replace(out_path)
 
 
@@ -102,8 +104,9 @@ def accessibility(book, page_source: str | None) -> None:
     # No dcterms:conformsTo: conformance is claimed only after an audit (Ace or a person), not yet made.
 
 
-def normalise_zip(data: bytes, modified: datetime) -> bytes:
-    """ebooklib stamps dcterms:modified and the zip entries with the clock; the edition's date is used instead."""
+def normalise_zip(data: bytes, modified: datetime, language: str) -> bytes:
+    """ebooklib stamps dcterms:modified and the zip entries with the clock; the edition's date is used instead.
+    It writes no language on the package either: the book's is added (the OPF's own text is in it)."""
     stamp = modified.strftime("%Y-%m-%dT%H:%M:%SZ")
     source = zipfile.ZipFile(io.BytesIO(data))
     out = io.BytesIO()
@@ -113,8 +116,16 @@ def normalise_zip(data: bytes, modified: datetime) -> bytes:
             if info.filename.endswith(".opf"):
                 content = re.sub(rb'(<meta property="dcterms:modified">)[^<]*(</meta>)',
                                  rb"\g<1>" + stamp.encode() + rb"\g<2>", content)
+                content = package_language(content, language)
             fixed = zipfile.ZipInfo(info.filename, date_time=modified.timetuple()[:6])
             fixed.compress_type = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             target.writestr(fixed, content)
     return out.getvalue()
+
+
+def package_language(opf: bytes, language: str) -> bytes:
+    """The OPF with ``xml:lang`` on its package element."""
+    root = etree.fromstring(opf)
+    root.set(XML_LANG, language)
+    return etree.tostring(root, encoding="utf-8", xml_declaration=True)

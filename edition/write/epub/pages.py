@@ -1,40 +1,67 @@
-"""The print edition's pages in the EPUB: a page-break marker where each printed page of the body begins."""
+"""The print edition's pages in the EPUB: a page-break marker where each printed page whose matter it carries
+begins, front matter, body and back matter alike."""
 
 from __future__ import annotations
 
 import re
 
 from ... import local_name
+from ...diagnostics import Diagnostic, Severity
 from ..layout import Layout
 from .xhtml import EPUB_TYPE, Chapter, classes, new_element
 
 _BLOCKS = ("p", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "dd", "dt", "div")
+_CONTAINERS = ("section", "header", "article", "ul", "ol", "dl")
+# Matter the PDF prints and the EPUB does not carry, by the id of its section: the half-title repeats the title
+# page, and the printed contents are the navigation document's work here.
+NOT_CARRIED = frozenset({"half-title", "contents"})
 
 
-def insert_page_breaks(chapters: list[Chapter], layout: Layout) -> list[tuple[str, str, str]]:
-    """Place the markers; returns (page label, file, marker id) for the page-list, in page order."""
+def insert_page_breaks(chapters: list[Chapter], layout: Layout) -> tuple[list[tuple[str, str, str]], list[Diagnostic]]:
+    """Place the markers; returns (page label, file, marker id) for the page-list, in page order, and a warning for
+    each page that begins in matter the EPUB should carry but lacks (its marker stands with the next page's)."""
     markers = []
+    diagnostics = []
     by_id = {}
     for chapter in chapters:
         for element in chapter.root.iter():
             if isinstance(element.tag, str) and element.get("id"):
                 by_id.setdefault(element.get("id"), (chapter, element))
     pending: list[str] = []
+    last = None
     for start in layout.page_starts:
         label = start["page"]
         anchor = start.get("anchor")
+        if anchor in NOT_CARRIED:
+            continue
         if not anchor or anchor not in by_id:
+            if start.get("words"):
+                diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.WARNING, "page-unplaced",
+                                              f"p. {label} of the print edition begins in #{anchor}, which the EPUB "
+                                              "does not have; its marker stands with the next page's"))
             pending.append(label)  # a blank page: its marker goes with the next page's
             continue
         chapter, element = by_id[anchor]
-        # markers of blank pages go just before the next page's; placed last first, so they read in order
-        for missing in reversed(pending + [label]):
-            marker = new_element("span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": f"page-{missing}",
-                                          "aria-label": missing, "class": "pagebreak"})
-            place_marker(element, start.get("words", ""), marker)
+        # markers of blank pages go just before the next page's, in the order of the pages
+        first, *others = [page_marker(missing) for missing in pending + [label]]
+        place_marker(element, start.get("words", ""), first)
+        for marker in others:
+            marker.tail, first.tail = first.tail, None
+            first.addnext(marker)
+            first = marker
         markers += [(missing, chapter.name, f"page-{missing}") for missing in pending + [label]]
         pending = []
-    return markers
+        last = chapter
+    if pending and last is not None:  # blank pages at the very end: after the last page's matter
+        for missing in pending:
+            last.body.append(page_marker(missing))
+        markers += [(missing, last.name, f"page-{missing}") for missing in pending]
+    return markers, diagnostics
+
+
+def page_marker(label: str):
+    return new_element("span", {EPUB_TYPE: "pagebreak", "role": "doc-pagebreak", "id": f"page-{label}",
+                                "aria-label": label, "class": "pagebreak"})
 
 
 def place_marker(element, words: str, marker) -> None:
@@ -43,7 +70,8 @@ def place_marker(element, words: str, marker) -> None:
     if not wanted:
         element.addprevious(marker) if element.getparent() is not None else element.insert(0, marker)
         return
-    # text nodes in document order, skipping notes (they are not in the running text of the page)
+    # text nodes in document order, skipping notes (they are not in the running text of the page); the edges of
+    # blocks count as spaces (a heading's last word and the next paragraph's first are two words)
     nodes = []
 
     def collect(node):
@@ -53,7 +81,12 @@ def place_marker(element, words: str, marker) -> None:
         if node.text:
             nodes.append((node, "text"))
         for child in node:
+            block = isinstance(child.tag, str) and local_name(child) in _BLOCKS + _CONTAINERS
+            if block:
+                nodes.append((None, "edge"))
             collect(child)
+            if block:
+                nodes.append((None, "edge"))
             if child.tail:
                 nodes.append((child, "tail"))
 
@@ -61,6 +94,9 @@ def place_marker(element, words: str, marker) -> None:
     flat = ""
     spans = []
     for node, kind in nodes:
+        if node is None:
+            flat += " "
+            continue
         value = getattr(node, kind) or ""
         spans.append((len(flat), node, kind))
         flat += value
@@ -83,7 +119,7 @@ def place_marker(element, words: str, marker) -> None:
     if found < 0:
         found = normal.find(wanted[0])
     if found <= 0:
-        if element.getparent() is not None and local_name(element) in _BLOCKS + ("section", "header", "article"):
+        if element.getparent() is not None and local_name(element) in _BLOCKS + _CONTAINERS:
             element.insert(0, marker)
             marker.tail, element.text = element.text, None
         else:
