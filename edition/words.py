@@ -46,6 +46,9 @@ class Words:
     subject: str
     textual_notes_epub: str
     emendations_epub: str
+    cover: str
+    by: str
+    landmarks: str
 
     def index_title(self, kind: str) -> str:
         return dict(self.index_titles)[kind]

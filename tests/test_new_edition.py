@@ -70,6 +70,15 @@ def test_an_a5_edition_in_german_with_its_own_greek_face(tmp_path_factory):
     headings = [e["heading"] for e in names["entries"]]
     # Ä sorts with A, Ö with O, ß as ss (Strasse before Strasser)
     assert headings == ["Abel", "Äpfel", "Ofen", "Öl", "Straße, Berta", "Strasser", "Strauss, Anna", "Zeller"]
+    import zipfile
+
+    pdf_text = " ".join(page.extract_text() for page in PdfReader(str(result.outputs["pdf"])).pages)
+    assert "Inhalt" in pdf_text and "Personenregister" in pdf_text and "Contents" not in pdf_text
+    with zipfile.ZipFile(result.outputs["epub"]) as book:  # the EPUB's own words are German too
+        nav = book.read("EPUB/nav.xhtml").decode("utf-8")
+        opf = book.read("EPUB/content.opf").decode("utf-8")
+    assert ">Inhalt<" in nav and ">Umschlag<" in nav and ">Titelseite<" in nav and "Contents" not in nav
+    assert "Kritische Ausgabe" in opf
 
 
 def test_installed_outside_the_repository_the_package_builds_both_books(tmp_path):

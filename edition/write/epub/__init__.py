@@ -8,6 +8,7 @@ from ...config import EditionSettings
 from ...diagnostics import Diagnostic
 from ...index import Index
 from ...model import Book
+from ...words import words_for
 from ..assets import regular_and_italic
 from ..layout import Layout
 from .content import book_chapters
@@ -27,9 +28,10 @@ class EpubWriter:
         self.edition_root = edition_root or Path(".")
 
     def write(self, out_path: Path) -> list[Diagnostic]:
-        chapters = book_chapters(self.book, self.indexes, self.layout, self.settings.apparatus)
+        words = words_for(self.settings.language.matter)
+        chapters = book_chapters(self.book, self.indexes, self.layout, self.settings.apparatus, words)
         markers, diagnostics = insert_page_breaks(chapters, self.layout)
         diagnostics += resolve_links(self.book, chapters, self.layout)
         write_package(self.book.metadata, chapters, markers, out_path,
-                      regular_and_italic(self.settings.book, self.edition_root))
+                      regular_and_italic(self.settings.book, self.edition_root), words)
         return diagnostics

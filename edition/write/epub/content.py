@@ -11,56 +11,47 @@ from ...config import ApparatusSettings
 from ...index import Index
 from ...model import Book, Text, TextualEntry
 from ...model.html import add_element
+from ...words import Words
 from .. import matter
 from ..apparatus import add_entry, placement
 from ..layout import Layout
 from .xhtml import EPUB_TYPE, XHTML, Chapter, add_child, append_text, classes, new_element, xhtml
 
-TEXTUAL_CHAPTERS = (
-    ("variant", "Textual Notes", "textual-notes",
-     "Variant readings between witnesses, keyed by the print edition's page and line; "
-     "the reading printed stands before the bracket. Each lemma links back to its place."),
-    ("emendation", "List of Emendations", "emendations",
-     "Every correction of the copy-text, keyed by the print edition's page and line: the reading printed "
-     "before the bracket, the witness's reading and its siglum after it."),
-)
-APPARATUS_TITLE = "Apparatus criticus"
 
-
-def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout,
-                  settings: ApparatusSettings) -> list[Chapter]:
+def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout, settings: ApparatusSettings,
+                  words: Words) -> list[Chapter]:
     """Cover, title page, copyright, front matter, parts and texts, textual notes, emendations, indexes."""
     meta = book.metadata
     lang = meta.language
     chapters = []
-    cover = Chapter("cover.xhtml", "Cover", lang, "cover")
-    add_child(cover.body, "img", {"src": "images/cover.png", "alt": cover_alt(book), "class": "cover"})
+    cover = Chapter("cover.xhtml", words.cover, lang, "cover")
+    add_child(cover.body, "img", {"src": "images/cover.png", "alt": cover_alt(book, words), "class": "cover"})
     chapters.append(cover)
 
     title = Chapter("title.xhtml", meta.title, lang, "frontmatter")
     holder = etree.Element("div")
-    section = xhtml(matter.title_page(book, holder, title_tag="h1"))
+    section = xhtml(matter.title_page(book, holder, title_tag="h1", words=words))
     section.attrib.clear()
     section.attrib.update({EPUB_TYPE: "titlepage", "class": "title-page", "id": "titlepage"})
     title.body.append(section)
     chapters.append(title)
 
-    rights = Chapter("copyright.xhtml", "Copyright and Sources", lang, "frontmatter")
+    rights = Chapter("copyright.xhtml", words.copyright, lang, "frontmatter")
     holder = etree.Element("div")
-    matter.copyright_page(book, holder)
+    matter.copyright_page(book, holder, words=words)
     section = xhtml(holder[0])
     section.set(EPUB_TYPE, "copyright-page")
-    section.insert(0, new_element("h1", {}, "Copyright and Sources"))
+    section.insert(0, new_element("h1", {}, words.copyright))
     rights.body.append(section)
     chapters.append(rights)
 
     at_foot = placement(book, settings) == "foot"
     for text in book.front:
-        chapters.append(text_chapter(book, text, "frontmatter", meta.short_title, settings, False))
+        chapters.append(text_chapter(book, text, "frontmatter", meta.short_title, settings, False, words))
     if book.witnesses:
-        chapter = Chapter("witnesses.xhtml", "Witnesses and Sigla", lang, "frontmatter")
+        chapter = Chapter("witnesses.xhtml", words.witnesses, lang, "frontmatter")
         holder = etree.Element("div")
-        matter.witness_list(book, holder)
+        matter.witness_list(book, holder, words=words)
         chapter.body.append(xhtml(holder[0]))
         chapters.append(chapter)
 
@@ -70,15 +61,16 @@ def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout,
             section = add_child(chapter.body, "section",
                                 {"id": part.id, "class": "part", EPUB_TYPE: "part", "role": "doc-part"})
             if part.number:
-                add_child(section, "p", {"class": "part-number"}, f"Part {part.number}")
+                add_child(section, "p", {"class": "part-number"}, f"{words.part} {part.number}")
             add_child(section, "h1", {"class": "part-title"}, part.title)
             chapters.append(chapter)
         for text in part.texts:
-            chapters.append(text_chapter(book, text, "bodymatter", part.title, settings, at_foot))
+            chapters.append(text_chapter(book, text, "bodymatter", part.title, settings, at_foot, words))
 
     body_texts = {t.id for t in book.texts}
     at_back = [e for e in book.textual if not (at_foot and e.text_id in body_texts)]
-    for kind, heading, ident, intro in TEXTUAL_CHAPTERS:
+    for kind, heading, ident, intro in (("variant", words.textual_notes, "textual-notes", words.textual_notes_epub),
+                                        ("emendation", words.emendations, "emendations", words.emendations_epub)):
         holder = etree.Element("div")
         if matter.textual_entries(book, at_back, holder, kind, heading, ident, intro,
                                   lambda a: layout.keys.get(a) or layout.anchors.get(a, ""), lambda a: f"#{a}",
@@ -92,7 +84,7 @@ def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout,
             continue
         chapter = Chapter(f"{index.id}.xhtml", index.title, lang, "backmatter")
         holder = etree.Element("div")
-        matter.index_section(index, holder, lambda a: f"#{a}", epub=True)
+        matter.index_section(index, holder, lambda a: f"#{a}", epub=True, words=words)
         section = xhtml(holder[0])
         mark_index(section)
         chapter.body.append(section)
@@ -100,18 +92,18 @@ def book_chapters(book: Book, indexes: tuple[Index, ...], layout: Layout,
     return chapters
 
 
-def cover_alt(book: Book) -> str:
+def cover_alt(book: Book, words: Words) -> str:
     meta = book.metadata
     parts = [meta.title]
     if meta.authors:
-        parts.append("by " + ", ".join(meta.authors))
+        parts.append(f"{words.by} " + ", ".join(meta.authors))
     if meta.editors:
-        parts.append("edited by " + ", ".join(meta.editors))
-    return "Cover: " + "; ".join(parts)
+        parts.append(f"{words.edited_by[:1].lower()}{words.edited_by[1:]} " + ", ".join(meta.editors))
+    return f"{words.cover}: " + "; ".join(parts)
 
 
 def text_chapter(book: Book, text: Text, role: str, part_title: str, settings: ApparatusSettings,
-                 with_apparatus: bool) -> Chapter:
+                 with_apparatus: bool, words: Words) -> Chapter:
     chapter = Chapter(f"{text.id}.xhtml", text.title, text.language or book.metadata.language, role)
     article = add_child(chapter.body, "section", {"id": text.id, "class": f"text {text.role}", EPUB_TYPE: "chapter",
                                                   "role": "doc-chapter"})
@@ -123,9 +115,9 @@ def text_chapter(book: Book, text: Text, role: str, part_title: str, settings: A
         article.append(xhtml(child))
     if text.verse:
         number_verse(article, settings)
-    move_notes(article, text)
+    move_notes(article, text, words)
     if with_apparatus:
-        apparatus_section(article, book, text, settings)
+        apparatus_section(article, book, text, settings, words)
     return chapter
 
 
@@ -155,13 +147,13 @@ def epub_key(text: Text, entry: TextualEntry) -> str:
     return f"§ {section.get('data-n')}" if section is not None else ""
 
 
-def apparatus_section(article, book: Book, text: Text, settings: ApparatusSettings) -> None:
+def apparatus_section(article, book: Book, text: Text, settings: ApparatusSettings, words: Words) -> None:
     """The text's apparatus after its notes: its entries keyed by verse or section, each lemma linked both ways."""
     entries = [e for e in book.textual if e.text_id == text.id]
     if not entries:
         return
     holder = etree.Element("section", {"class": "apparatus", "id": f"{text.id}-apparatus"})
-    add_element(holder, "h2", "notes-head").text = APPARATUS_TITLE
+    add_element(holder, "h2", "notes-head").text = words.apparatus
     for entry in entries:
         line = add_element(holder, "p", "entry")
         line.set("id", f"tn-{entry.anchor_id}")
@@ -169,7 +161,7 @@ def apparatus_section(article, book: Book, text: Text, settings: ApparatusSettin
     article.append(xhtml(holder))
 
 
-def move_notes(article, text: Text) -> None:
+def move_notes(article, text: Text, words: Words) -> None:
     """Each note becomes a noteref at its call and an aside at the end of the text, with a back link."""
     notes = [e for e in article.iter(f"{{{XHTML}}}span") if "note" in classes(e)]
     if not notes:
@@ -178,8 +170,8 @@ def move_notes(article, text: Text) -> None:
         "author": new_element("section", {"class": "footnotes author-notes", "id": f"{text.id}-author-notes"}),
         "editor": new_element("section", {"class": "footnotes editor-notes", "id": f"{text.id}-editor-notes"}),
     }
-    add_child(sections["author"], "h2", {"class": "notes-head"}, "Notes")
-    add_child(sections["editor"], "h2", {"class": "notes-head"}, "Editorial Notes")
+    add_child(sections["author"], "h2", {"class": "notes-head"}, words.notes)
+    add_child(sections["editor"], "h2", {"class": "notes-head"}, words.editorial_notes)
     for span in notes:
         if span.getparent() is None:
             continue
@@ -198,9 +190,9 @@ def move_notes(article, text: Text) -> None:
                          label)
         back.tail = " "
         if series == "editor":
-            back.set("aria-label", f"Editorial note {label}, back to text")
+            back.set("aria-label", words.editorial_note_back.replace("{label}", label))
         else:
-            back.set("aria-label", f"Note {label}, back to text")
+            back.set("aria-label", words.note_back.replace("{label}", label))
         note_paragraphs(span, aside, paragraph)
     for section in sections.values():
         if len(section) > 1:

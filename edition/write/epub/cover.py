@@ -6,9 +6,10 @@ import io
 from pathlib import Path
 
 from ...model import Metadata
+from ...words import Words
 
 
-def make_cover(meta: Metadata, roman: Path, italic: Path) -> bytes:
+def make_cover(meta: Metadata, roman: Path, italic: Path, words: Words) -> bytes:
     from PIL import Image, ImageDraw, ImageFont
 
     width, height = 1600, 2400
@@ -42,7 +43,7 @@ def make_cover(meta: Metadata, roman: Path, italic: Path) -> bytes:
     if meta.subtitle:
         y = centred(meta.subtitle, y + 70, font(italic, 66), max_width=1200)
     for editor in meta.editors:
-        centred(f"Edited by {editor}", height - 520, font(roman, 60))
+        centred(f"{words.edited_by} {editor}", height - 520, font(roman, 60))
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=True)
     return buffer.getvalue()

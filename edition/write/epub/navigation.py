@@ -6,6 +6,7 @@ from ebooklib import epub
 
 from ... import local_name
 from ...model import Metadata
+from ...words import Words
 from .xhtml import EPUB_TYPE, XHTML, Chapter, add_child, serialize, xhtml_document
 
 
@@ -14,10 +15,10 @@ def toc_links(chapters: list[Chapter]) -> list:
     return [epub.Link(c.name, c.title, c.name.removesuffix(".xhtml")) for c in chapters[1:]]
 
 
-def navigation(meta: Metadata, chapters: list[Chapter], markers: list[tuple[str, str, str]]) -> bytes:
-    root, body = xhtml_document(meta.language, "Contents")
+def navigation(meta: Metadata, chapters: list[Chapter], markers: list[tuple[str, str, str]], words: Words) -> bytes:
+    root, body = xhtml_document(meta.language, words.contents)
     toc = add_child(body, "nav", {EPUB_TYPE: "toc", "id": "toc", "role": "doc-toc"})
-    add_child(toc, "h1", text="Contents")
+    add_child(toc, "h1", text=words.contents)
     listing = add_child(toc, "ol")
     part_list = None
     for chapter in chapters[1:]:
@@ -44,22 +45,22 @@ def navigation(meta: Metadata, chapters: list[Chapter], markers: list[tuple[str,
                 add_child(add_child(sub_list, "li"), "a", {"href": f"{chapter.name}#{heading.getparent().get('id')}"},
                           text)
     landmarks = add_child(body, "nav", {EPUB_TYPE: "landmarks", "id": "landmarks", "hidden": ""})
-    add_child(landmarks, "h2", text="Landmarks")
+    add_child(landmarks, "h2", text=words.landmarks)
     marks = add_child(landmarks, "ol")
     first_body = next((c for c in chapters if c.role == "bodymatter"), None)
-    names = {c.name for c in chapters}
+    first_index = next((c for c in chapters if c.name.startswith("index-")), None)
     for kind, label, target in (
-        ("cover", "Cover", "cover.xhtml"),
-        ("titlepage", "Title page", "title.xhtml"),
-        ("toc", "Contents", "nav.xhtml#toc"),
-        ("bodymatter", "Start of the texts", first_body.name if first_body else None),
-        ("index", "Index of Names", "index-names.xhtml" if "index-names.xhtml" in names else None),
+        ("cover", words.cover, "cover.xhtml"),
+        ("titlepage", words.title_page, "title.xhtml"),
+        ("toc", words.contents, "nav.xhtml#toc"),
+        ("bodymatter", words.start_of_texts, first_body.name if first_body else None),
+        ("index", first_index.title if first_index else "", first_index.name if first_index else None),
     ):
         if target:
             add_child(add_child(marks, "li"), "a", {EPUB_TYPE: kind, "href": target}, label)
     if markers:
         pages = add_child(body, "nav", {EPUB_TYPE: "page-list", "id": "page-list", "hidden": ""})
-        add_child(pages, "h2", text="Pages of the print edition")
+        add_child(pages, "h2", text=words.print_pages)
         page_list = add_child(pages, "ol")
         for label, name, ident in markers:
             add_child(add_child(page_list, "li"), "a", {"href": f"{name}#{ident}"}, label)

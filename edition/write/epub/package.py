@@ -14,6 +14,7 @@ from lxml import etree
 
 from ... import XML_LANG
 from ...model import Metadata
+from ...words import Words
 from ..assets import STYLES
 from .cover import make_cover
 from .navigation import navigation, toc_links
@@ -21,7 +22,7 @@ from .xhtml import Chapter
 
 
 def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[str, str, str]],
-                  out_path: Path, faces: tuple[Path, Path]) -> None:
+                  out_path: Path, faces: tuple[Path, Path], words: Words) -> None:
     """The EPUB file, written to a temporary file and moved into place."""
     book = epub.EpubBook()
     book.set_identifier("urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{meta.id}")))
@@ -38,14 +39,14 @@ def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[s
         book.add_metadata("DC", "rights", rights)
     if meta.subtitle:
         book.add_metadata("DC", "description", meta.subtitle)
-    book.add_metadata("DC", "subject", "Critical edition")
+    book.add_metadata("DC", "subject", words.subject)
     print_identifier = "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{meta.id}:pdf:{meta.version}"))
     accessibility(book, print_identifier if markers else None)
     modified = modified_date(meta)
     book.add_item(epub.EpubItem(uid="style", file_name="styles/epub.css", media_type="text/css",
                                 content=(STYLES / "epub.css").read_bytes()))
     cover_image = epub.EpubItem(uid="cover-image", file_name="images/cover.png", media_type="image/png",
-                                content=make_cover(meta, *faces))
+                                content=make_cover(meta, *faces, words))
     cover_image.properties = ["cover-image"]
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
@@ -56,7 +57,7 @@ def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[s
         book.add_item(item)
         items.append(item)
     nav = epub.EpubItem(uid="nav", file_name="nav.xhtml", media_type="application/xhtml+xml",
-                        content=navigation(meta, chapters, markers))
+                        content=navigation(meta, chapters, markers, words))
     nav.properties = ["nav"]
     book.add_item(nav)
     book.toc = toc_links(chapters)
