@@ -14,7 +14,7 @@ OUT := build
 # The editions to build, each a folder (its books are named after its manifest: build/serge-edition.pdf).
 EDITIONS ?= tei
 
-CODE := $(shell find edition -name '*.py' -o -name '*.css' -o -name '*.rng' | grep -v __pycache__) pyproject.toml
+CODE := $(shell find edition -name '*.py' -o -name '*.css' -o -name '*.rng' -o -name '*.toml' | grep -v __pycache__) pyproject.toml
 # One stamp per edition records that its books are built from its present sources.
 stamp = $(OUT)/.$(subst /,+,$(1)).built
 STAMPS := $(foreach edition,$(EDITIONS),$(call stamp,$(edition)))
@@ -58,6 +58,7 @@ bench: $(INSTALLED) ## Print speed figures (validation, PDF, EPUB)
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/epub.py
 	$(BIN)/python bench/apparatus.py
+	$(BIN)/python bench/scale.py
 
 schema: $(INSTALLED) ## Regenerate tei/schema/edition.rng from tei_all and tei/schema/customisation.toml
 	$(EDITION) schema tei

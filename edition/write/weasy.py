@@ -14,6 +14,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -286,14 +287,40 @@ class Renderer:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
         os.close(handle)
         try:
-            combined.write_pdf(temporary, finisher=_page_labels(roman_pages), pdf_variant=PDF_VARIANT,
-                               custom_metadata=True)
+            with _page_references_once():
+                combined.write_pdf(temporary, finisher=_page_labels(roman_pages), pdf_variant=PDF_VARIANT,
+                                   custom_metadata=True)
             os.chmod(temporary, 0o644)
             os.replace(temporary, path)
         finally:
             if os.path.exists(temporary):
                 os.unlink(temporary)
         return len(pages)
+
+
+@contextmanager
+def _page_references_once():
+    """While a PDF is written: pydyf's list of page references made once for each number of pages, not again
+    for every tagged box that names its page (WeasyPrint's tagging asks for it tens of thousands of times, each
+    time building the whole list: seconds for a book). Left as it is if pydyf has changed."""
+    original = getattr(pydyf.PDF, "page_references", None)
+    if not isinstance(original, property):
+        yield
+        return
+
+    def page_references(pdf):
+        kids = pdf.pages["Kids"]
+        cached = pdf.__dict__.get("_edition_page_references")
+        if cached is None or cached[0] != len(kids):
+            cached = (len(kids), original.fget(pdf))
+            pdf.__dict__["_edition_page_references"] = cached
+        return cached[1]
+
+    pydyf.PDF.page_references = property(page_references)
+    try:
+        yield
+    finally:
+        pydyf.PDF.page_references = original
 
 
 class _Pickler(pickle.Pickler):
