@@ -333,7 +333,7 @@ class Console:
         else:
             # the edition's own diagnostics were shown on save; what the build adds is the writers'
             found = [d.format() for d in outcome.diagnostics if d.rule not in RULES]
-            written = ", ".join(display_path(path) for path in outcome.outputs)
+            written = ", ".join(display_path(path) for path in outcome.outputs) or "nothing"
             self(*found, f"{stamp} wrote {written} ({outcome.seconds:.1f} s)")
 
 

@@ -6,6 +6,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -14,10 +15,20 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT
+from edition.cli import main
 from edition.config import BuildConfig
 from edition.diagnostics import Severity
 from edition.preview import Preview
-from edition.watch import BuildOutcome, BuildProcess, Rebuilder, Session, SourceFilter, WatchConfig, check_saved
+from edition.watch import (
+    BuildOutcome,
+    BuildProcess,
+    Rebuilder,
+    Session,
+    SourceFilter,
+    WatchConfig,
+    check_saved,
+    run_watch,
+)
 
 WAIT = 60  # seconds a test waits for a thread before it fails rather than hangs; never a measure of speed
 
@@ -240,6 +251,45 @@ def test_a_stopped_build_leaves_the_last_book_and_no_temporary_file(mini_edition
 
 
 # --- the command ------------------------------------------------------------------------------------------------
+
+def test_a_port_in_use_is_one_line_and_exit_code_2(mini_edition, tmp_path, capsys):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(SystemExit) as stop:
+            main(["watch", str(mini_edition), "--out", str(tmp_path / "build"), "--serve", "--port", str(port)])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and err.count("\n") == 1
+    assert err.startswith(f"edition: cannot serve the preview on 127.0.0.1:{port} (") and "--port" in err
+
+
+def test_an_internal_error_on_a_save_is_one_line_and_the_watch_goes_on(mini_edition, tmp_path, monkeypatch,
+                                                                      capsys):
+    saves = threading.Semaphore(0)
+
+    def broken(session, paths):
+        saves.release()
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(Session, "saved", broken)
+    builder, stop, ready = StandInBuilder(), threading.Event(), threading.Event()
+    builder.release.set()
+    watching = threading.Thread(target=run_watch, args=(config_for(mini_edition, tmp_path),),
+                                kwargs={"stop": stop, "ready": lambda url: ready.set(), "builder": builder})
+    watching.start()
+    try:
+        assert ready.wait(WAIT)
+        for old, new in (("spoke in", "spoke once in"), ("once", "twice")):
+            replace_in(mini_edition / "texts" / "one.xml", old, new)
+            assert saves.acquire(timeout=WAIT)
+    finally:
+        stop.set()
+        watching.join(WAIT)
+    err = capsys.readouterr().err
+    assert err.count("edition: internal error: RuntimeError: boom (rerun with --debug") >= 2
+    assert "Traceback" not in err and err.rstrip().endswith("stopped watching")
+
 
 def test_port_without_serve_is_a_usage_error(run, mini_edition):
     result = run("watch", mini_edition, "--port", "8001")
