@@ -337,10 +337,14 @@ class Console:
             self(*found, f"{stamp} wrote {written} ({outcome.seconds:.1f} s)")
 
 
+def _interrupt(*_) -> None:
+    raise KeyboardInterrupt
+
+
 def run_watch(config: WatchConfig, stop: threading.Event | None = None,
               ready: Callable[[str | None], None] = lambda url: None, builder=None) -> int:
-    """Watch until Ctrl-C (or ``stop``); the exit code is 0. ``ready`` is given the preview's address once it
-    serves; ``builder`` runs the builds (a BuildProcess unless given)."""
+    """Watch until Ctrl-C, a TERM signal or ``stop``; the exit code is 0. ``ready`` is given the preview's address
+    once it serves; ``builder`` runs the builds (a BuildProcess unless given)."""
     import watchfiles
 
     from .preview import Preview, PreviewServer
@@ -349,6 +353,8 @@ def run_watch(config: WatchConfig, stop: threading.Event | None = None,
     source = config.build.sources[0]
     preview = Preview() if config.serve else None
     server = rebuilder = None
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: as by Ctrl-C, the build too
     try:
         if preview is not None:
             server = PreviewServer(preview, config.port)

@@ -319,7 +319,8 @@ class Lines:
 
 
 @pytest.mark.slow
-def test_watch_reports_a_save_and_stops_on_ctrl_c(mini_edition, tmp_path):
+@pytest.mark.parametrize("stop_signal", [signal.SIGINT, signal.SIGTERM], ids=["ctrl-c", "term"])
+def test_watch_reports_a_save_and_stops_on_ctrl_c(mini_edition, tmp_path, stop_signal):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     process = subprocess.Popen(
         [sys.executable, "-c", "from edition.cli import main; main()", "watch", str(mini_edition),
@@ -331,7 +332,7 @@ def test_watch_reports_a_save_and_stops_on_ctrl_c(mini_edition, tmp_path):
         replace_in(mini_edition / "texts" / "one.xml", 'ref="#lenin"', 'ref="#lenni"')
         lines.until("1 error, 0 warnings in 1 file")
         assert re.search(r"^mini/texts/one\.xml:\d+:\d+: error: .*\[ref-unresolved\]$", "".join(lines.seen), re.M)
-        process.send_signal(signal.SIGINT)  # Ctrl-C, most likely while the first build runs
+        process.send_signal(stop_signal)  # most likely while the first build runs
         assert process.wait(WAIT) == 0
         rest = lines.rest()
     finally:
