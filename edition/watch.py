@@ -232,7 +232,10 @@ class Rebuilder:
                 self._pending, self._running = False, True
             try:
                 self.on_start()
-                outcome = self.builder.run(self.config)
+                try:
+                    outcome = self.builder.run(self.config)
+                except Exception as error:  # the child could not be started, or a bug: the next request may do
+                    outcome = BuildOutcome(failure=f"internal error: {type(error).__name__}: {error}")
                 self.builds += 1
                 if not self._closed:
                     self.on_done(outcome)
@@ -360,9 +363,19 @@ def run_watch(config: WatchConfig, stop: threading.Event | None = None,
             server = PreviewServer(preview, config.port)
         session = Session(config, None, preview, show=console.checked)
 
+        def internal(error: Exception) -> None:
+            """A bug in a check, the model or the preview: said in one line, and the watch goes on."""
+            if config.debug:
+                traceback.print_exception(error)
+            console(f"edition: internal error: {type(error).__name__}: {error} (rerun with --debug for the "
+                    "traceback)")
+
         def built(outcome: BuildOutcome) -> None:
             console.built(outcome)
-            session.built(outcome)
+            try:
+                session.built(outcome)
+            except Exception as error:
+                internal(error)
 
         rebuilder = Rebuilder(config.build, builder or BuildProcess(), on_done=built,
                               on_start=lambda: console(f"[{time.strftime('%H:%M:%S')}] rebuilding the books…"))
@@ -383,11 +396,8 @@ def run_watch(config: WatchConfig, stop: threading.Event | None = None,
                 continue
             try:
                 session.saved(Path(path) for _, path in changes)
-            except Exception as error:  # a bug in a check or the model: said in one line, the watch goes on
-                if config.debug:
-                    traceback.print_exc()
-                console(f"edition: internal error: {type(error).__name__}: {error} (rerun with --debug for the "
-                        "traceback)")
+            except Exception as error:
+                internal(error)
     except KeyboardInterrupt:
         pass
     finally:

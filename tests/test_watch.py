@@ -221,6 +221,29 @@ def test_closing_stops_the_running_build_and_drops_the_queued_one(tmp_path):
     assert builder.stopped and builder.runs == 1 and done == []
 
 
+def test_a_builder_that_breaks_is_reported_and_the_next_request_still_builds(tmp_path):
+    class Breaking:
+        runs = 0
+
+        def run(self, config):
+            self.runs += 1
+            raise OSError("no such interpreter")
+
+        def stop(self):
+            pass
+
+    builder, done = Breaking(), []
+    rebuilder = Rebuilder(config_for(tmp_path, tmp_path).build, builder, on_done=done.append)
+    try:
+        for _ in range(2):
+            rebuilder.request()
+            assert rebuilder.wait_idle(WAIT)
+    finally:
+        rebuilder.close()
+    assert builder.runs == 2
+    assert [outcome.failure for outcome in done] == ["internal error: OSError: no such interpreter"] * 2
+
+
 @pytest.mark.slow
 def test_a_build_in_a_child_process_writes_the_books(mini_edition, tmp_path):
     config = config_for(mini_edition, tmp_path).build
