@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
+
+import click
 
 from .config import EditionSettings
 from .errors import EditionError
@@ -183,6 +186,15 @@ class PreviewHandler(BaseHTTPRequestHandler):
         pass  # the terminal is the editor's diagnostics'
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A browser that goes away mid-answer (a reload, a closed tab) is no error; anything else is said in one
+        line, never as the standard library's traceback."""
+        error = sys.exc_info()[1]
+        if not isinstance(error, ConnectionError):
+            click.echo(f"edition: internal error in the preview: {type(error).__name__}: {error}", err=True)
+
+
 class PreviewServer:
     """The preview served by the standard library's threading HTTP server, on 127.0.0.1 only, in a thread."""
 
@@ -190,7 +202,7 @@ class PreviewServer:
         self.preview = preview
         handler = type("Handler", (PreviewHandler,), {"preview": preview})
         try:
-            self.httpd = ThreadingHTTPServer(("127.0.0.1", port), handler)
+            self.httpd = _Server(("127.0.0.1", port), handler)
         except OSError as error:
             raise EditionError(f"cannot serve the preview on 127.0.0.1:{port} ({error.strerror or error}); "
                                "choose another --port") from None

@@ -148,3 +148,14 @@ def test_a_bad_status_query_is_refused(served):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{server.url}_preview/status?after=soon", timeout=30)
     assert refused.value.code == 400
+
+
+def test_a_browser_going_away_is_no_error_and_a_fault_is_one_line(served, capsys):
+    _, server = served
+    for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"), ValueError("bad")):
+        try:
+            raise error
+        except Exception:
+            server.httpd.handle_error(None, ("127.0.0.1", 1))
+    err = capsys.readouterr().err
+    assert err == "edition: internal error in the preview: ValueError: bad\n"
