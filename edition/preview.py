@@ -182,7 +182,7 @@ class PreviewHandler(BaseHTTPRequestHandler):
         self.send(f"{status.value} {status.phrase}: {reason}\n".encode(), "text/plain; charset=utf-8",
                   self.command != "HEAD", status)
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the standard library's name)
+    def log_message(self, format: str, *args) -> None:
         pass  # the terminal is the editor's diagnostics'
 
 

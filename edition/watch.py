@@ -11,7 +11,7 @@ import threading
 import time
 import traceback
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import click
@@ -180,8 +180,7 @@ def build_in_child() -> None:
         outcome = BuildOutcome(failure=str(error))
     except Exception as error:  # a bug: one line, the watch goes on
         outcome = BuildOutcome(failure=f"internal error: {type(error).__name__}: {error}")
-    channel.write(pickle.dumps(BuildOutcome(outcome.diagnostics, outcome.outputs, outcome.stopped, outcome.failure,
-                                            time.perf_counter() - started)))
+    channel.write(pickle.dumps(replace(outcome, seconds=time.perf_counter() - started)))
     channel.flush()
 
 
@@ -196,7 +195,6 @@ class Rebuilder:
         self.builder = builder
         self.on_done = on_done
         self.on_start = on_start
-        self.builds = 0
         self._pending = False
         self._running = False
         self._closed = False
@@ -236,7 +234,6 @@ class Rebuilder:
                     outcome = self.builder.run(self.config)
                 except Exception as error:  # the child could not be started, or a bug: the next request may do
                     outcome = BuildOutcome(failure=f"internal error: {type(error).__name__}: {error}")
-                self.builds += 1
                 if not self._closed:
                     self.on_done(outcome)
             finally:
