@@ -11,6 +11,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import click
+from lxml import etree
 
 from .config import EditionSettings
 from .errors import EditionError
@@ -65,6 +66,7 @@ def render_pages(edition: Edition, settings: EditionSettings, layout_folder: Pat
     from .write.epub.content import book_chapters
     from .write.epub.links import resolve_links
     from .write.epub.navigation import navigation
+    from .write.epub.xhtml import OPS, XHTML, serialize
 
     book, indexes = book_and_indexes(edition, settings)
     layout = last_layout(layout_folder / f"{book.metadata.id}.layout.json")
@@ -73,7 +75,10 @@ def render_pages(edition: Edition, settings: EditionSettings, layout_folder: Pat
     chapters = book_chapters(book, indexes, layout, settings.apparatus)
     resolve_links(book, chapters, layout)
     pages = {chapter.name: chapter.serialize() for chapter in chapters[1:]}  # the cover is an image of the title
-    pages[CONTENTS] = navigation(book.metadata, chapters, [])
+    contents = etree.fromstring(navigation(book.metadata, chapters, []))
+    for landmarks in contents.xpath("//x:nav[@epub:type='landmarks']", namespaces={"x": XHTML, "epub": OPS}):
+        landmarks.getparent().remove(landmarks)  # hidden, and it names the cover
+    pages[CONTENTS] = serialize(contents)
     return {name: page.replace(b"</head>", _SCRIPT_TAG + b"</head>", 1) for name, page in pages.items()}
 
 

@@ -159,3 +159,35 @@ def test_a_browser_going_away_is_no_error_and_a_fault_is_one_line(served, capsys
             server.httpd.handle_error(None, ("127.0.0.1", 1))
     err = capsys.readouterr().err
     assert err == "edition: internal error in the preview: ValueError: bad\n"
+
+
+@pytest.mark.slow
+def test_every_link_of_the_serge_preview_reaches_a_served_page_and_id(tmp_path):
+    from conftest import TEI
+
+    preview = Preview()
+    config = WatchConfig(BuildConfig(sources=(TEI,), out_dir=tmp_path / "build", formats=("pdf",)))
+    Session(config, None, preview).start()
+    server = PreviewServer(preview, 0)
+    try:
+        pages = {}
+        for name in ["nav.xhtml"] + etree.fromstring(fetch(server, "/")[2]).xpath(
+                "//x:nav[@epub:type='toc']//x:a/@href", namespaces=NS):
+            name = name.split("#")[0]
+            if name not in pages:
+                code, _, body = fetch(server, f"/{name}")
+                assert code == 200, name
+                pages[name] = etree.fromstring(body)
+        for name, page in list(pages.items()):
+            for href in page.xpath("//x:a/@href", namespaces=NS):
+                target, _, ident = href.partition("#")
+                target = target or name
+                if target not in pages:
+                    code, _, body = fetch(server, f"/{target}")
+                    assert code == 200, f"{href} in {name}"
+                    pages[target] = etree.fromstring(body)
+                assert not ident or pages[target].xpath(f"//*[@id='{ident}']"), f"{href} in {name}"
+        assert len(pages) > 15 and any(page.xpath("//x:aside[@epub:type='footnote']", namespaces=NS)
+                                       for page in pages.values())
+    finally:
+        server.close()
