@@ -191,3 +191,26 @@ def test_every_link_of_the_serge_preview_reaches_a_served_page_and_id(tmp_path):
                                        for page in pages.values())
     finally:
         server.close()
+
+
+def test_the_print_pages_come_from_the_last_builds_layout(mini_edition, tmp_path):
+    from edition.build import book_and_indexes
+    from edition.preview import render_pages
+    from edition.watch import check_saved
+    from edition.write.layout import Layout, write_layout
+
+    checked = check_saved(mini_edition)
+    book, _ = book_and_indexes(checked.edition, checked.settings)
+
+    def index_pages() -> set[str]:
+        pages = render_pages(checked.edition, checked.settings, tmp_path)
+        names = etree.fromstring(pages["index-names.xhtml"])
+        return set(names.xpath("//x:a[@epub:type='index-locator']/text()", namespaces=NS))
+
+    assert index_pages() == set()  # no build yet: no pages to cite
+    layout = Layout(["1", "2", "3", "4", "5", "6", "7"], 0, 7,
+                    locators={occurrence.anchor_id: (6, "7") for occurrence in book.occurrences})
+    write_layout(layout, tmp_path / f"{book.metadata.id}.layout.json")
+    assert index_pages() == {"7"}
+    (tmp_path / f"{book.metadata.id}.layout.json").write_text('{"labels": [', encoding="utf-8")  # being written
+    assert index_pages() == set()
