@@ -17,7 +17,7 @@ import pytest
 from conftest import ROOT
 from edition.cli import main
 from edition.config import BuildConfig
-from edition.diagnostics import Severity
+from edition.diagnostics import Severity, sort_diagnostics, summary_line
 from edition.preview import Preview
 from edition.watch import (
     BuildOutcome,
@@ -107,6 +107,16 @@ def test_a_saved_file_is_checked_against_the_whole_edition_and_reported_alone(mi
     assert {(Path(d.path).name, d.rule) for d in checked.diagnostics} == {("one.xml", "ref-unresolved")}
     # its pointers into the registers resolve: only the broken one is reported
     assert all("lenni" in d.message for d in checked.diagnostics)
+
+
+def test_a_save_is_checked_as_edition_validate_file_checks_it(mini_edition, run):
+    one = mini_edition / "texts" / "one.xml"
+    replace_in(one, 'ref="#lenin"', 'ref="#lenni"')
+    replace_in(one, 'when="1917-10"', 'when="10/1917"')
+    checked = check_saved(mini_edition, [one])
+    *printed, summary = run("validate", one).stderr.splitlines()
+    assert [d.format() for d in sort_diagnostics(checked.diagnostics)] == printed and len(printed) == 3
+    assert summary == summary_line(checked.diagnostics, checked.file_count)
 
 
 def test_a_clean_save_has_no_diagnostics(mini_edition):
