@@ -69,6 +69,7 @@ def validate(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) ->
 
 formats_option = click.option("--format", "formats", type=click.Choice(["pdf", "epub", "all"]), default="all",
                               show_default=True, help="Which book to build.")
+force_option = click.option("--force", is_flag=True, help="Build even when the documents have errors.")
 out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
                           show_default=True, help="Folder for the books.")
 
@@ -81,7 +82,7 @@ def _formats(choice: str) -> tuple[str, ...]:
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @formats_option
 @out_option
-@click.option("--force", is_flag=True, help="Build even when the documents have errors.")
+@force_option
 @strict_option
 @quiet_option
 def build(path: Path | None, formats: str, out_dir: Path, force: bool, strict: bool, quiet: bool) -> None:
@@ -107,11 +108,12 @@ def build(path: Path | None, formats: str, out_dir: Path, force: bool, strict: b
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
 @formats_option
 @out_option
+@force_option
 @click.option("--serve", is_flag=True, help="Also serve a preview of the edition on 127.0.0.1, reloaded on save.")
 @click.option("--port", type=click.IntRange(0, 65535), default=None,
               help="The preview's port (with --serve; default 8000, 0 for any free port).")
 @click.pass_context
-def watch(context: click.Context, path: Path | None, formats: str, out_dir: Path, serve: bool,
+def watch(context: click.Context, path: Path | None, formats: str, out_dir: Path, force: bool, serve: bool,
           port: int | None) -> None:
     """Check each file of the edition as it is saved, rebuild the books in the background, and with --serve
     show the edition in the browser, reloaded on save. Ctrl-C stops.
@@ -126,7 +128,7 @@ def watch(context: click.Context, path: Path | None, formats: str, out_dir: Path
         raise click.UsageError("--port is the preview's: give --serve too")
     config = WatchConfig(
         build=BuildConfig(sources=(edition_source(_paths((path,) if path else ())[0]),), out_dir=out_dir.resolve(),
-                          formats=_formats(formats), quiet=True),
+                          formats=_formats(formats), quiet=True, force=force),
         serve=serve,
         port=8000 if port is None else port,
         debug=context.find_root().params.get("debug", False),
