@@ -53,12 +53,13 @@ test: $(INSTALLED) ## Run the whole test suite (ruff, then pytest; `pytest -m "n
 	$(BIN)/ruff check edition tests bench
 	$(BIN)/python -m pytest
 
-bench: $(INSTALLED) ## Print speed figures (validation, PDF, EPUB)
+bench: $(INSTALLED) ## Print speed figures (validation, PDF, EPUB, the watch's check and preview)
 	$(BIN)/python bench/validate.py
 	$(BIN)/python bench/pdf.py
 	$(BIN)/python bench/epub.py
 	$(BIN)/python bench/apparatus.py
 	$(BIN)/python bench/scale.py
+	$(BIN)/python bench/watch.py
 
 schema: $(INSTALLED) ## Regenerate tei/schema/edition.rng from tei_all and tei/schema/customisation.toml
 	$(EDITION) schema tei

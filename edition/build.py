@@ -55,7 +55,7 @@ def build_edition(config: BuildConfig) -> BuildResult:
     if "pdf" in config.formats or "epub" in config.formats and not layout_file.exists():
         import tempfile
 
-        from .write.layout import write_layout
+        from .write.layout import write_json, write_layout
         from .write.pdf import PdfWriter
 
         with tempfile.TemporaryDirectory() as folder:
@@ -67,8 +67,7 @@ def build_edition(config: BuildConfig) -> BuildResult:
         result.laid_out, result.passes = pdf.laid_out, pdf.passes
         config.out_dir.mkdir(parents=True, exist_ok=True)
         write_layout(pdf.layout, layout_file)
-        config.output(name, ".index.json").write_text(
-            json.dumps(index_as_data(result.indexes), ensure_ascii=False, indent=1), encoding="utf-8")
+        write_json(index_as_data(result.indexes), config.output(name, ".index.json"))
         diagnostics += pdf.diagnostics
         if "pdf" in config.formats:
             result.outputs["pdf"] = pdf.path

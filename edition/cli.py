@@ -67,15 +67,27 @@ def validate(paths: tuple[Path, ...], output: str, strict: bool, quiet: bool) ->
     sys.exit(finish(diagnostics, file_count, strict=strict, output=output, quiet=quiet))
 
 
+formats_option = click.option("--format", "formats", type=click.Choice(["pdf", "epub", "all"]), default="all",
+                              show_default=True, help="Which book to build.")
+force_option = click.option("--force", is_flag=True, help="Build even when the documents have errors.")
+out_option = click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+                          show_default=True, help="Folder for the books.")
+
+
+jobs_option = click.option("--jobs", "processes", type=click.IntRange(min=1), default=None,
+                           help="Processes laying the PDF's texts out at once (default: one per core).")
+
+
+def _formats(choice: str) -> tuple[str, ...]:
+    return ("pdf", "epub") if choice == "all" else (choice,)
+
+
 @cli.command()
 @click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
-@click.option("--format", "formats", type=click.Choice(["pdf", "epub", "all"]), default="all", show_default=True,
-              help="Which book to build.")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for the books.")
-@click.option("--force", is_flag=True, help="Build even when the documents have errors.")
-@click.option("--jobs", "processes", type=click.IntRange(min=1), default=None,
-              help="Processes laying the PDF's texts out at once (default: one per core).")
+@formats_option
+@out_option
+@force_option
+@jobs_option
 @strict_option
 @quiet_option
 def build(path: Path | None, formats: str, out_dir: Path, force: bool, processes: int | None, strict: bool,
@@ -90,13 +102,45 @@ def build(path: Path | None, formats: str, out_dir: Path, force: bool, processes
     config = BuildConfig(
         sources=tuple(_paths((path,) if path else ())),
         out_dir=out_dir,
-        formats=("pdf", "epub") if formats == "all" else (formats,),
+        formats=_formats(formats),
         strict=strict,
         quiet=quiet,
         force=force,
         processes=processes,
     )
     sys.exit(run_build(config))
+
+
+@cli.command()
+@click.argument("path", required=False, type=click.Path(exists=True, path_type=Path))
+@formats_option
+@out_option
+@force_option
+@click.option("--serve", is_flag=True, help="Also serve a preview of the edition on 127.0.0.1, reloaded on save.")
+@click.option("--port", type=click.IntRange(0, 65535), default=None,
+              help="The preview's port (with --serve; default 8000, 0 for any free port).")
+@click.pass_context
+def watch(context: click.Context, path: Path | None, formats: str, out_dir: Path, force: bool, serve: bool,
+          port: int | None) -> None:
+    """Check each file of the edition as it is saved, rebuild the books in the background, and with --serve
+    show the edition in the browser, reloaded on save. Ctrl-C stops.
+
+    A saved TEI file is checked against the whole edition, as `edition validate FILE` does, and its
+    diagnostics printed; the books are rebuilt one build at a time (a save during a build queues one
+    more), each written to a temporary file and moved into place.
+    """
+    from .watch import WatchConfig, edition_source, run_watch
+
+    if port is not None and not serve:
+        raise click.UsageError("--port is the preview's: give --serve too")
+    config = WatchConfig(
+        build=BuildConfig(sources=(edition_source(_paths((path,) if path else ())[0]),), out_dir=out_dir.resolve(),
+                          formats=_formats(formats), quiet=True, force=force),
+        serve=serve,
+        port=8000 if port is None else port,
+        debug=context.find_root().params.get("debug", False),
+    )
+    sys.exit(run_watch(config))
 
 
 @cli.command()

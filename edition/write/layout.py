@@ -38,7 +38,15 @@ class Layout:
 
 
 def write_layout(layout: Layout, path: Path) -> None:
-    path.write_text(json.dumps(layout.as_json(), ensure_ascii=False, indent=1), encoding="utf-8")
+    write_json(layout.as_json(), path)
+
+
+def write_json(data, path: Path) -> None:
+    """``data`` as JSON at ``path``, written beside it and moved into place: a reader (the preview, the EPUB
+    build) never finds it half-written, and a build stopped meanwhile leaves the last whole file."""
+    temporary = path.with_name(f".{path.name}.partial")
+    temporary.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    temporary.replace(path)
 
 
 def read_layout(path: Path) -> Layout:
