@@ -44,6 +44,7 @@ class Words:
     subject: str
     textual_notes_epub: str
     emendations_epub: str
+    figure: str  # names a figure whose image cannot be shown: "[Figure: a map of the city]"
 
     def index_title(self, kind: str) -> str:
         return dict(self.index_titles)[kind]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from .. import local_name
 
-# Never part of an element's words: readings the text rejects, corrected errors, descriptions of gaps.
-_NOT_WORDS = ("rdg", "sic", "orig", "abbr", "witDetail", "desc")
-# Ends of lines and blocks: their words never run into the next ones.
-_SEPARATE = ("l", "p", "ab", "lg", "head", "item", "lb")
+# Never part of an element's words: readings the text rejects, corrected errors, deleted words, descriptions of
+# gaps, what the books do not print (forme work, a hand's marks).
+_NOT_WORDS = ("rdg", "sic", "orig", "abbr", "del", "witDetail", "desc", "fw", "metamark")
+# Ends of lines and blocks, and spaces: their words never run into the next ones.
+_SEPARATE = ("l", "p", "ab", "lg", "head", "item", "lb", "space", "caesura", "addrLine", "cell")
+# Breaks that print nothing: with break="no" the word goes on across them.
+_BREAKS = ("lb", "pb", "cb", "milestone")
 
 
 def clean(text: str | None) -> str:
@@ -24,12 +27,15 @@ def plain_text(element, skip=("note",)) -> str:
             if node.text:
                 parts.append(node.text)
             for child in node:
-                if isinstance(child.tag, str):
+                tail = child.tail or ""
+                if local_name(child) in _BREAKS and child.get("break") == "no":
+                    parts[:] = ["".join(parts).rstrip()]
+                    tail = tail.lstrip()
+                elif isinstance(child.tag, str):
                     walk(child)
                     if local_name(child) in _SEPARATE:
                         parts.append(" ")
-                if child.tail:
-                    parts.append(child.tail)
+                parts.append(tail)
 
     walk(element, top=True)
     return clean("".join(parts))
