@@ -42,8 +42,9 @@ def app(walk, source, parent):
 
 def entry_at(walk, parent, kind: str, anchor: str, shown: list, fill, cls: str) -> TextualEntry:
     """An entry of the apparatus ("variant") or of the emendations, whose lemma is printed in the text: a span
-    with the entry's anchor, filled by ``fill``, the words of the TEI elements ``shown``. A lemma without words is
-    keyed by the word before it; in verse, an entry by the lines its lemma spans (or the line before it)."""
+    with the entry's anchor, filled by ``fill``, the words of the TEI elements ``shown``. In the apparatus a lemma
+    without words is keyed by the word before it (the list of emendations prints it as it stands); in verse, an
+    entry by the lines its lemma spans, or by the line before it where it stands between lines."""
     context = _word_before(parent)
     current_line = walk.open_lines[-1] if walk.open_lines else None
     lines_before = len(walk.verse_lines)
@@ -56,12 +57,12 @@ def entry_at(walk, parent, kind: str, anchor: str, shown: list, fill, cls: str) 
         element.set("data-empty", "true")
         element.text = WORD_JOINER
     entry.lemma = " ".join(filter(None, (plain_text(s) for s in shown)))
-    if _WORDLESS.match(entry.lemma):
+    if kind == "variant" and _WORDLESS.match(entry.lemma):
         entry.context = context
     inside = walk.verse_lines[lines_before:]
     if current_line is not None or inside:
         entry.verse_lines = (current_line or inside[0], inside[-1] if inside else current_line)
-    elif lines_before:  # an entry between two lines of verse is keyed to the line before it
+    elif lines_before and any(has_class(e, "l") for e in parent.iter("span")):  # between lines: the one before
         entry.verse_lines = (walk.verse_lines[lines_before - 1],) * 2
     return entry
 
@@ -113,7 +114,7 @@ def _notes_by_target(app) -> dict:
 
 
 def _reading(walk, reading, group: int, notes: dict) -> Reading:
-    text = plain_text(reading, skip=("note",))
+    text = plain_text(reading, skip=("note",), deleted="[[{}]]")
     mark = ""
     if not text and reading.get("copyOf"):
         copied = _by_id(reading, reading.get("copyOf").lstrip("#"))
