@@ -20,7 +20,14 @@ def test_an_image_the_edition_holds_is_shown_with_its_description_as_alternative
     assert book.warnings == []
 
 
-def test_an_image_not_in_the_edition_is_a_placeholder_and_a_warning(tmp_path):
+def test_an_image_not_in_the_edition_is_a_placeholder_and_a_warning(tmp_path, monkeypatch):
+    import socket
+
+    def no_network(*args, **kwargs):
+        raise AssertionError("the network was used")
+
+    monkeypatch.setattr(socket, "socket", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
     (tmp_path / "scan.tif").write_bytes(b"II*\0")
     outside = tmp_path.parent / "outside.png"
     shutil.copy(IMAGE, outside)

@@ -22,8 +22,6 @@ from lxml import etree
 
 from conftest import FIXTURES, SHARED, TEI, build_once, pdf_pages_text
 
-pytestmark = pytest.mark.slow
-
 T = "{http://www.tei-c.org/ns/1.0}"
 LEFT_OUT = {T + name for name in (
     "rdg", "del", "fw", "note", "teiHeader", "sic", "orig", "abbr", "facsimile", "standOff", "listPerson", "listPlace",
@@ -146,6 +144,7 @@ def test_the_reading_text_follows_the_renderer_at_breaks(tmp_path):
     assert run_together("weiß ich selbst", "das weißich selbst") == ["weiß|ich"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("path", "edition", "force"), SOURCES)
 def test_every_word_reaches_both_books_and_none_run_together(built, path, edition, force):
     if not path.exists():

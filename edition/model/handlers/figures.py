@@ -53,23 +53,23 @@ def graphic(walk, source, parent):
     show_graphic(walk, source, parent, description)
 
 
-def show_graphic(walk, source, parent, alternative: str) -> bool:
+def show_graphic(walk, source, parent, alternative: str) -> None:
     """The image a <graphic> names, where the edition holds it in a format both books show; else a placeholder
-    with its description (or its file name) and a warning. True if the image is shown."""
+    with its description (or its file name) and a warning."""
     url = (source.get("url") or "").strip()
     path, problem = local_image(walk, url)
     if path is not None:
-        image = add_element(parent, "img", "graphic")
-        image.set("src", path.as_uri())
-        image.set("alt", alternative)
-        image.set("data-url", url)
-        walk.keep_identity(source, image)
-        return True
-    walk.state.warn(walk.document, source, "render-placeholder",
-                    f'the image "{url[:200]}" {problem}; a placeholder with its description is printed instead',
-                    attribute="url" if url else None)
-    placeholder(walk, parent, alternative or Path(urlsplit(url).path).name or url).set("data-url", url)
-    return False
+        element = add_element(parent, "img", "graphic")
+        element.set("src", path.as_uri())
+        element.set("alt", alternative)
+    else:
+        walk.state.warn(walk.document, source, "render-placeholder",
+                        f'the image "{url[:200]}" {problem}; a placeholder with its description is printed instead',
+                        attribute="url" if url else None)
+        element = placeholder(walk, parent, alternative or Path(urlsplit(url).path).name or url)
+    if url:
+        element.set("data-url", url)
+    walk.keep_identity(source, element)
 
 
 def placeholder(walk, parent, words: str):

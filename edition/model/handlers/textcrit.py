@@ -26,8 +26,12 @@ def app(walk, source, parent):
     if lemma is None and not walk.open_lines and len(parent) and has_class(parent[-1], "l"):
         parent = parent[-1]  # an entry between two verse lines stands at the end of the line before it
     shown = [lemma] if lemma is not None else []
-    entry = entry_at(walk, parent, "variant", anchor, shown,
-                     lambda element: walk.children(lemma, element) if lemma is not None else None, "lemma")
+
+    def fill(element):
+        for reading in shown:
+            walk.children(reading, element)
+
+    entry = entry_at(walk, parent, "variant", anchor, shown, fill, "lemma")
     entry.series = series_of(source)
     notes = _notes_by_target(source)
     entry.readings = [_reading(walk, reading, group, notes) for reading, group in _rejected(source)]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from ... import local_name, tei
-from ..html import add_element, append_text
+from ..html import add_element, append_text, has_class
 from ..registry import Display, generic, handles, omitted
 from .core import deletion_entry
 
@@ -29,11 +29,14 @@ def surplus(walk, source, parent):
 
 
 def bracketed(walk, source, parent, cls: str, opening: str, closing: str) -> None:
+    """Its words between brackets; around whole verse lines, at the start of the first and the end of the last."""
     element = add_element(parent, "span", cls)
     walk.keep_identity(source, element)
-    append_text(element, opening)
     walk.children(source, element)
-    append_text(element, closing)
+    lines = [e for e in element.iter("span") if has_class(e, "l")]
+    first, last = (lines[0], lines[-1]) if lines else (element, element)
+    first.text = opening + (first.text or "")
+    append_text(last, closing)
 
 
 @handles("subst", display=INLINE)
