@@ -104,8 +104,8 @@ def foreign_files() -> list[Path]:
 # fixtures are broken on purpose).
 SOURCES = (
     [pytest.param(path, path, True, id=f"foreign/{path.name}") for path in foreign_files()]
-    + [pytest.param(path, FIXTURES / "mini", False, id=f"mini/{path.name}")
-       for path in sorted((FIXTURES / "mini" / "texts").glob("*.xml"))]
+    + [pytest.param(path, FIXTURES / "mini", False, id=f"mini/{path.relative_to(FIXTURES / 'mini')}")
+       for path in sorted((FIXTURES / "mini").rglob("*.xml"))]
     + [pytest.param(path, path, False, id=f"render/{path.name}")
        for path in sorted((FIXTURES / "render").glob("*.xml"))]
     + [pytest.param(path, path, True, id=f"rules/{path.name}") for path in sorted((FIXTURES / "rules").glob("*.xml"))]

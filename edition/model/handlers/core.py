@@ -264,11 +264,8 @@ def omission(walk, source, parent) -> None:
     element = add_element(parent, "span", "gap")
     element.set("data-reason", reason)
     walk.keep_id(source, element)
-    if words:
-        element.text = f"[{words}]"
-    else:
-        element.text = "[…" + (" " + " ".join(reason.replace("-", " ").replace("_", " ").split()) if reason else "") \
-            + "]"
+    said = " ".join(re.split(r"[\s_-]+", reason)).strip()  # "not-in-witness" as words
+    element.text = f"[{words}]" if words else f"[… {said}]" if said else "[…]"
 
 
 @handles("unclear", display=INLINE)
