@@ -49,6 +49,7 @@ class Words:
     cover: str
     by: str
     landmarks: str
+    figure: str  # names a figure whose image cannot be shown: "[Figure: a map of the city]"
 
     def index_title(self, kind: str) -> str:
         return dict(self.index_titles)[kind]

@@ -85,16 +85,17 @@ def mini_build(tmp_path_factory):
 
 TEI_TEXT = ('<TEI xmlns="http://www.tei-c.org/ns/1.0"><teiHeader><fileDesc><titleStmt><title>T</title>'
             "</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc>{source}</sourceDesc></fileDesc>"
-            "</teiHeader><text><body>{body}</body></text></TEI>")
+            "{header}</teiHeader><text><body>{body}</body></text></TEI>")
 
 
-def model_of(folder: Path, body: str, source: str = "<p>x</p>"):
-    """The model (Book) of one TEI text whose body is ``body``, written to ``folder``/t.xml."""
+def model_of(folder: Path, body: str, source: str = "<p>x</p>", header: str = ""):
+    """The model (Book) of one TEI text whose body is ``body``, written to ``folder``/t.xml; ``header``: what
+    follows the fileDesc in its teiHeader (an encodingDesc)."""
     from edition.load import load_edition
     from edition.model import build_book
 
     path = folder / "t.xml"
-    path.write_text(TEI_TEXT.format(body=body, source=source), encoding="utf-8")
+    path.write_text(TEI_TEXT.format(body=body, source=source, header=header), encoding="utf-8")
     edition, diagnostics = load_edition([path])
     assert not diagnostics, [d.format() for d in diagnostics]
     return build_book(edition)

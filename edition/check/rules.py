@@ -51,6 +51,12 @@ RULES: dict[str, Rule] = {
         Rule("name-unlinked", _W, "A name in a text (persName, title, placeName, orgName) has no @ref."),
         Rule("register-unused", _W, "A register entry is referred to from nowhere."),
         Rule("manifest-missing-text", _W, "A text in the edition folder is not placed in edition.xml."),
+        # reported by the build, which alone knows what a text prints
+        Rule("render-generic", _W,
+             "An element has no rendering of its own; its content is printed as plain text (once per name)."),
+        Rule("render-placeholder", _W, "An image or a character the text names cannot be shown (a file not in the "
+             "edition, an image on the web, a <g> declared nowhere); a placeholder is printed in its place."),
+        Rule("text-empty", _W, "A text prints no words at all."),
     ]
 }
 

@@ -26,7 +26,8 @@ class Reading:
 
     text: str  # its words; "" when it has none
     sigla: tuple[str, ...] = ()  # witnesses, groups of witnesses and sources, as printed
-    mark: str = ""  # what a reading without words does: "om" (omits), "secl" (brackets as spurious), "transp"
+    mark: str = ""  # what a reading without words does: "om" (omits), "secl" (brackets as spurious), "transp";
+    # "del": its words were deleted in the witness (printed after them)
     qualifiers: tuple[str, ...] = ()  # its @type and @cause; "?" where the encoder marks it uncertain
     notes: tuple[str, ...] = ()  # the encoder's notes on this reading
     group: int = 0  # the readings of one rdgGrp share a number above 0

@@ -9,7 +9,7 @@ from lxml import etree
 _ASCII_SPACE = re.compile(r"[ \t\r\n]+")
 _LAST_WORD = re.compile(r"(\S+)$")
 # Where the model's HTML may hold a block (div, p, blockquote); elsewhere a block-like element is a span.
-BLOCK_PARENTS = {"div", "section", "article", "blockquote", "li", "dd", "body", "header", "td", "aside"}
+BLOCK_PARENTS = {"div", "section", "article", "blockquote", "li", "dd", "body", "header", "td", "aside", "figure"}
 WORD_JOINER = "\u2060"  # fills an element that must not be empty (an empty inline breaks WeasyPrint's wrapping)
 
 
@@ -34,6 +34,27 @@ def append_text(element: etree._Element, text: str) -> None:
         last.tail = (last.tail or "") + text
     else:
         element.text = (element.text or "") + text
+
+
+def trim_end(element: etree._Element) -> None:
+    """Drop the white space at the end of what an element holds so far (a word goes on across a break)."""
+    if len(element):
+        last = element[-1]
+        if last.tail:
+            last.tail = last.tail.rstrip()
+    elif element.text:
+        element.text = element.text.rstrip()
+
+
+def line_break(element: etree._Element) -> None:
+    """A line break at the end of ``element``, unless nothing stands before it on its line yet."""
+    if len(element):
+        last = element[-1]
+        if last.tag == "br" and not (last.tail or "").strip():
+            return
+    elif not (element.text or "").strip():
+        return
+    add_element(element, "br")
 
 
 def visible_words(element: etree._Element) -> str:

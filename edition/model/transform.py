@@ -7,15 +7,17 @@ from pathlib import Path
 from lxml import etree
 
 from .. import TEI_NS, XML_ID, XML_LANG, local_name, tei
+from ..check.rules import finding
 from ..config import EditionSettings
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 from ..load import Document, Edition
 from ..words import words_for
 from . import handlers  # noqa: F401  (registers every handler)
 from .book import Note, Occurrence, RegisterEntry, TextualEntry
-from .handlers.core import ITALIC_RENDS, render_note
-from .html import BLOCK_PARENTS, add_element, append_text
+from .handlers.core import render_note
+from .html import BLOCK_PARENTS, add_element, append_text, trim_end
 from .registry import Display, decision_for, is_block
+from .rendition import presentation
 
 # Children that make a generically rendered element a block (labels and bibliographic references do not).
 _INLINE_EVEN_IF_BLOCK = {tei("label"), tei("bibl")}
@@ -41,7 +43,7 @@ class BookState:
         self.register_index = {ident: kind for kind, entries in registers.items() for ident in entries}
         self.sigla = sigla
         self.witness_groups = witness_groups
-        self.warned: set[str] = set()
+        self.warned: set[tuple[str, str]] = set()  # (rule, key) of the warnings given once
         self.warnings: list[Diagnostic] = []
         self.div_depth: list[int] = []
         self.in_header = False
@@ -60,18 +62,20 @@ class BookState:
                 idents.insert(first, f"\0{group}")
         return tuple(i[1:] if i.startswith("\0") else self.sigla.get(i, i) for i in idents)
 
+    def warn(self, document: Document, element, rule: str, message: str, once: str | None = None,
+             attribute: str | None = None) -> None:
+        """A warning of the walk at an element; with ``once``, only the first time that key is met."""
+        if once is not None:
+            if (rule, once) in self.warned:
+                return
+            self.warned.add((rule, once))
+        self.warnings.append(finding(document, element, rule, message, attribute))
+
     def unknown(self, document: Document, element, name: str) -> None:
         """An element without a rendering decision: one warning per element name."""
-        if name in self.warned:
-            return
-        self.warned.add(name)
-        path, line, column = document.locate(element)
         shown = "block" if is_block(name if name.startswith("{") else tei(name)) else "inline"
-        self.warnings.append(Diagnostic(
-            path, line, column, Severity.WARNING, "render-generic",
-            f"<{name}> has no dedicated rendering; it is printed as plain {shown} text "
-            "(reported once per element name)",
-        ))
+        self.warn(document, element, "render-generic", f"<{name}> has no dedicated rendering; it is printed as "
+                  f"plain {shown} text (reported once per element name)", once=name)
 
 
 class TextWalk:
@@ -88,6 +92,21 @@ class TextWalk:
         self.verse_lines: list[str] = []  # the numbers of the verse lines walked so far, in order
         self.open_lines: list[str] = []  # the verse lines the walk is inside
         self.detached, self.notes_at = detached_notes(document)
+        self.joining = False  # inside a word broken by a line or page break (break="no"): no space follows
+
+    def join_word(self, parent) -> None:
+        """The word before a break with break="no" goes on after it: no white space on either side."""
+        trim_end(parent)
+        self.joining = True
+
+    def text(self, target, text: str) -> None:
+        """Text into ``target``; right after a break inside a word, without its leading white space."""
+        if self.joining:
+            text = text.lstrip()
+            if not text:
+                return
+            self.joining = False
+        append_text(target, text)
 
     def new_id(self, prefix: str) -> str:
         self.state.counter += 1
@@ -105,15 +124,18 @@ class TextWalk:
         if lang:
             target.set("lang", lang)
 
-    def children(self, source, target) -> None:
-        """Convert the children of ``source`` (text, elements, tails) into ``target``."""
+    def children(self, source, target, apart: bool = False) -> None:
+        """Convert the children of ``source`` (text, elements, tails) into ``target``; ``apart``: its parts are
+        separate words even where the source has no space between them (the parts of a register entry)."""
         if source.text:
-            append_text(target, source.text)
+            self.text(target, source.text)
         for child in source:
             if isinstance(child.tag, str):
                 self.convert(child, target)
             if child.tail:
-                append_text(target, child.tail)
+                self.text(target, child.tail)
+            elif apart and child.getnext() is not None:
+                append_text(target, " ")
 
     def convert(self, source, parent) -> None:
         """One TEI element into ``parent``, by its registered decision; then the notes kept apart that point
@@ -138,11 +160,9 @@ class TextWalk:
         block = (is_block(tei(name)) or any(
             isinstance(c.tag, str) and is_block(c.tag) and c.tag not in _INLINE_EVEN_IF_BLOCK for c in source
         )) and (not self.in_note and parent.tag in BLOCK_PARENTS)
-        element = add_element(parent, "div" if block else "span", f"tei-{name}")
+        element = add_element(parent, "div" if block else "span", " ".join([f"tei-{name}", *presentation(source)]))
         if source.get("rend"):
             element.set("data-rend", source.get("rend"))
-            if source.get("rend") in ITALIC_RENDS:
-                element.set("class", element.get("class") + " italic")
         self.keep_identity(source, element)
         self.children(source, element)
 

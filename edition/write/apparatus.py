@@ -13,7 +13,8 @@ from ..config import ApparatusSettings
 from ..model import Book, Reading, TextualEntry
 from ..model.html import add_element
 
-MARK_WORDS = {"om": "om.", "secl": "secl.", "transp": "transp."}  # the apparatus's own words, in italic
+# the apparatus's own words, in italic: for a reading without words, or after a reading's words ("del.")
+MARK_WORDS = {"om": "om.", "secl": "secl.", "transp": "transp.", "del": "del."}
 HEADING_KEY = "tit."  # the key of a lemma in a heading, which has no line number
 
 
@@ -79,10 +80,11 @@ def add_entry(parent: etree._Element, entry: TextualEntry, key: str, settings: A
 
 
 def _reading(element, reading: Reading, entry: TextualEntry, with_sigla: bool = True) -> None:
-    if reading.mark:
-        add_element(element, "i", "app-word").text = MARK_WORDS[reading.mark]
-    else:
+    if reading.text or not reading.mark:
         _append(element, joined(entry.context, reading.text) if entry.context else " ".join(reading.text.split()))
+    if reading.mark:
+        _append(element, " " if reading.text else "")
+        add_element(element, "i", "app-word").text = MARK_WORDS[reading.mark]
     for qualifier in reading.qualifiers:
         _append(element, " ")
         add_element(element, "i", "app-qualifier").text = f"({qualifier})"

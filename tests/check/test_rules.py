@@ -51,6 +51,9 @@ COVERED_BY_TEST = {
     "settings-unknown": "test_config.py::test_a_misspelt_key_is_reported_at_its_place_with_a_suggestion",
     "settings-invalid": "test_config.py::test_wrong_values_are_reported_and_leave_the_defaults",
     "face-missing-characters": "test_config.py::test_characters_no_face_has_are_reported_once",
+    "render-generic": "model/test_registry.py::test_an_element_without_a_decision_is_printed_and_reported_once",
+    "render-placeholder": "model/test_figures.py::test_an_image_not_in_the_edition_is_a_placeholder_and_a_warning",
+    "text-empty": "model/test_header.py::test_a_text_that_prints_no_words_is_reported",
 }
 
 

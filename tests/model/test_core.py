@@ -33,11 +33,35 @@ def test_gaps_deletions_and_interventions(tmp_path):
     from conftest import body_html
 
     assert body_html(book) == (
-        '<p class="p">a <span class="gap" data-reason="illegible">[…]</span> b <span class="gap" data-reason="" '
-        'title="two words">[…]</span> <del class="del">x</del> <span class="emendation corr" id="e1">the</span> '
-        '<abbr class="abbr" title="Doctor">Dr</abbr> <span class="sic">odd [sic]</span></p>')
+        '<p class="p">a <span class="gap" data-reason="illegible">[… illegible]</span> b <span class="gap" '
+        'data-reason="">[two words]</span> <span class="lemma del" id="d1" data-empty="true">\u2060</span> '
+        '<span class="emendation corr" id="e2">the</span> <span class="expan" title="Dr">Doctor</span> '
+        '<span class="sic">odd [sic]</span></p>')
+    deletion, emendation = book.textual
+    assert (deletion.kind, deletion.anchor_id, deletion.lemma, deletion.context, deletion.readings) == (
+        "variant", "d1", "", "words]", [Reading("x", ("W",), "del")])
+    assert (emendation.kind, emendation.anchor_id, emendation.lemma, emendation.readings) == (
+        "emendation", "e2", "the", [Reading("teh", ("W",))])
+
+
+def test_every_choice_prints_one_reading_and_keeps_the_others(tmp_path):
+    book = model_of(tmp_path, "<p><choice><corr>a</corr><sic>b</sic><corr>c</corr></choice> "
+                              "<choice><abbr>Dr</abbr><reg>Doctor</reg></choice> "
+                              "<choice><seg/><seg>x</seg><seg>y</seg></choice> <choice><sic>only</sic></choice></p>")
+    assert body_text(book) == "a Doctor x only [sic]"
+    assert [(e.kind, e.lemma, [(r.text, r.mark) for r in e.readings]) for e in book.textual] == [
+        ("emendation", "a", [("b", ""), ("c", "")]),
+        ("emendation", "Doctor", [("Dr", "")]),
+        ("variant", "x", [("", "om"), ("y", "")]),
+    ]
+
+
+def test_a_deletion_in_verse_is_keyed_by_its_line_and_the_word_before_it(tmp_path):
+    book = model_of(tmp_path, '<lg><l n="3">with its silvery <del>shadow</del><add>lantern</add></l></lg>')
     [entry] = book.textual
-    assert (entry.kind, entry.anchor_id, entry.lemma, entry.readings) == ("emendation", "e1", "the", [Reading("teh", ("W",))])
+    assert (entry.lemma, entry.context, entry.verse_lines, entry.readings) == (
+        "", "silvery", ("3", "3"), [Reading("shadow", (), "del")])
+    assert body_text(book) == "with its silvery \u2060lantern"
 
 
 def test_regularisation_is_an_emendation_too(tmp_path):
@@ -48,3 +72,7 @@ def test_regularisation_is_an_emendation_too(tmp_path):
 def test_renders(tmp_path, tei_body, expected):
     """The cases in cases/core.md."""
     assert html_of(tmp_path, tei_body) == expected
+
+
+def body_text(book) -> str:
+    return " ".join("".join(book.texts[0].section.itertext()).split())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from pathlib import Path
 
 from conftest import FIXTURES, TEI, model_of
 from edition.load import load_edition
@@ -32,3 +33,15 @@ def test_the_manifest_orders_front_matter_parts_and_texts(tmp_path):
 def test_dates_are_displayed_in_words():
     assert [display_date(d) for d in ("2026-03-05", "1917-10", "1938", "")] == [
         "5 March 2026", "October 1917", "1938", ""]
+
+
+def test_a_text_that_prints_no_words_is_reported(tmp_path):
+    header = ("<teiHeader><fileDesc><titleStmt><title>{}</title></titleStmt><publicationStmt><p>x</p>"
+              "</publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>")
+    (tmp_path / "empty.xml").write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0">{header.format("Empty")}\n'
+                                        "  <text><body><p><pb n='1'/></p></body></text></TEI>", encoding="utf-8")
+    (tmp_path / "full.xml").write_text(f'<TEI xmlns="http://www.tei-c.org/ns/1.0">{header.format("Full")}'
+                                       "<text><body><p>Words.</p></body></text></TEI>", encoding="utf-8")
+    edition, _ = load_edition([tmp_path])
+    found = [(Path(d.path).name, d.line, d.column, d.severity.value, d.rule) for d in build_book(edition).warnings]
+    assert found == [("empty.xml", 2, 3, "warning", "text-empty")]

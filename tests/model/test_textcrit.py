@@ -61,6 +61,13 @@ def test_an_entry_between_verse_lines_stands_at_the_end_of_the_line_before(tmp_p
         '</span><span class="l" data-line="2">two</span></div>')
 
 
+def test_a_reading_shows_in_double_brackets_what_its_witness_deleted(tmp_path):
+    book = model_of(tmp_path, '<p><app><lem>ἐκτραχυνθῆναι</lem><rdg wit="#A">ἐκτρα<subst>\n  <del rend="erasure"/>\n'
+                              '  <add>χ</add>\n</subst>υνθῆναι</rdg><rdg wit="#B">ἐκτρα<del>ν</del>χυνθῆναι</rdg></app>'
+                              "</p>", source=WITNESSES)
+    assert [r.text for r in book.textual[0].readings] == ["ἐκτρα[[]]χυνθῆναι", "ἐκτρα[[ν]]χυνθῆναι"]
+
+
 def test_witnesses_are_listed_with_their_text(tmp_path):
     book = model_of(tmp_path, "<p>x</p>", source=WITNESSES)
     assert [(w.siglum, w.description, w.text_title, w.manuscript) for w in book.witnesses] == [

@@ -6,21 +6,22 @@ import re
 import string
 
 from ... import XML_ID, XML_LANG, local_name, tei
-from ..book import Note, Reading, TextualEntry
-from ..html import BLOCK_PARENTS, add_element, append_text, wrap_last_word
+from ..book import Note, Reading
+from ..html import BLOCK_PARENTS, add_element, append_text, line_break, wrap_last_word
 from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
+from ..rendition import presentation, understood
+from .textcrit import entry_at
 
 BLOCK, INLINE = Display.BLOCK, Display.INLINE
 
 generic("said", "mentioned", "soCalled", "term", "gloss", "distinct", "num", "measure", "time", "name",
-        "orig", "reg", "expan", "abbr", "unclear", "add", "email", "address", "addrLine", "street", "postCode",
+        "orig", "reg", "expan", "abbr", "add", "email", "address", "street", "postCode",
         "author", "editor", "respStmt", "resp", "idno", "biblScope", "pubPlace", "publisher", "citedRange",
         display=INLINE)
-generic("bibl", "listBibl", "sp", display=BLOCK)
-omitted("graphic", "index")
+generic("bibl", "listBibl", "sp", "stage", display=BLOCK)
+omitted("index")
 
-ITALIC_RENDS = {"italic", "italics", "i", "it"}
 # Ancestors inside which a line break is printed as one (verse, addresses, headings, datelines ...).
 _LINE_BREAKING = ("l", "lg", "address", "closer", "head", "dateline", "signed", "salute", "opener")
 
@@ -45,48 +46,70 @@ def paragraph(walk, source, parent):
 
 def _holds_block(child) -> bool:
     name = local_name(child)
-    return name in ("list", "lg", "table", "figure") or (
+    return name in ("list", "lg", "table", "figure", "floatingText") or (
         name in ("quote", "cit") and any(local_name(c) in ("p", "lg", "l", "list") for c in child.iter())
     )
 
 
 @handles("list", display=BLOCK)
 def list_(walk, source, parent):
-    if walk.in_note:
-        walk.wrap(source, parent, "span", "np list")
-        return
+    """Its heads, its items each with the label before it, and whatever else it holds (text between items, a
+    label with no item after it, a note): nothing of a list is dropped."""
+    in_line = walk.in_note or parent.tag not in BLOCK_PARENTS
     ordered = source.get("type") in ("ordered", "numbered") or source.get("rend") in ("numbered", "ordered")
     labelled = source.find(tei("label")) is not None or any(
         item.find(tei("label")) is not None for item in source.iter(tei("item"))
     )
-    tag = "ol" if ordered and not labelled else "ul"
-    element = add_element(parent, tag, "list" + (" labelled" if labelled else ""))
+    tag = "span" if in_line else "ol" if ordered and not labelled else "ul"
+    element = add_element(parent, tag, ("np list" if in_line else "list") + (" labelled" if labelled else ""))
     walk.keep_identity(source, element)
-    pending_label = None
+    last_item = loose = label = None
+
+    def new_item(cls: str):
+        return add_element(element, "span" if in_line else "li", f"np {cls}" if in_line else cls)
+
+    def flush_label(item=None):
+        nonlocal label
+        if label is not None:
+            holder = add_element(item if item is not None else new_item("item"), "span", "label")
+            walk.children(label, holder)
+            holder.tail = " "
+            label = None
+
+    def loose_text(text):
+        nonlocal loose
+        if text and text.strip():
+            loose = loose if loose is not None else new_item("list-text")
+            walk.text(loose, text)
+
+    loose_text(source.text)
     for child in source:
-        if not isinstance(child.tag, str):
-            continue
         name = local_name(child)
         if name == "label":
-            pending_label = child
-        elif name == "head":
-            walk.children(child, add_element(element, "li", "list-head"))
+            flush_label()
+            label = child
+        elif name in ("head", "headLabel", "headItem"):
+            flush_label()
+            last_item, loose = new_item("list-head"), None
+            walk.keep_identity(child, last_item)
+            walk.children(child, last_item)
         elif name == "item":
-            item = add_element(element, "li", "item")
-            walk.keep_identity(child, item)
-            if pending_label is not None:
-                label = add_element(item, "span", "label")
-                walk.children(pending_label, label)
-                label.tail = " "
-                pending_label = None
-            walk.children(child, item)
-        else:
-            walk.convert(child, element)
+            last_item, loose = new_item("item"), None
+            walk.keep_identity(child, last_item)
+            flush_label(last_item)
+            walk.children(child, last_item)
+        elif name:
+            holder = loose if loose is not None else last_item
+            walk.convert(child, holder if holder is not None else new_item("list-text"))
+        loose_text(child.tail)
+    flush_label()
 
 
 @handles("item", display=BLOCK)
 def item(walk, source, parent):
-    walk.wrap(source, parent, walk.block_tag(parent), "item")
+    """An item outside a list: a block of its own."""
+    tag = walk.block_tag(parent)
+    walk.wrap(source, parent, tag, "item" if tag == "div" else "np item")
 
 
 @handles("label", display=BLOCK)
@@ -117,15 +140,25 @@ def cit(walk, source, parent):
         return
     element = add_element(parent, "blockquote", "cit")
     walk.keep_identity(source, element)
+    loose = None  # a paragraph for the words that stand in the cit itself, between its parts
+
+    def loose_text(text):
+        nonlocal loose
+        if text and text.strip():
+            loose = loose if loose is not None else add_element(element, "p", "p")
+            walk.text(loose, text)
+
+    loose_text(source.text)
     for child in source:
-        if not isinstance(child.tag, str):
-            continue
         if local_name(child) == "bibl":
             walk.wrap(child, element, "p", "cit-source")
+            loose = None
         elif local_name(child) == "quote" and not any(local_name(c) in ("p", "lg") for c in child):
             walk.wrap(child, element, "p", "p")
-        else:
-            walk.convert(child, element)
+            loose = None
+        elif isinstance(child.tag, str):
+            walk.convert(child, loose if loose is not None else element)
+        loose_text(child.tail)
 
 
 def _is_block_context(source) -> bool:
@@ -137,6 +170,12 @@ def _is_block_context(source) -> bool:
     )
 
 
+@handles("speaker", display=BLOCK)
+def speaker(walk, source, parent):
+    """Who speaks: a line of its own before the speech."""
+    walk.wrap(source, parent, walk.paragraph_tag(parent), "speaker")
+
+
 @handles("q", display=INLINE)
 def q(walk, source, parent):
     walk.wrap(source, parent, "span", "q")
@@ -145,25 +184,20 @@ def q(walk, source, parent):
 # --- highlighting ---------------------------------------------------------------------------
 
 
+# The HTML element that states a presentation itself; the others are classes.
+_TAGS = (("sup", "sup"), ("sub", "sub"), ("italic", "i"), ("bold", "b"))
+
+
 @handles("hi", display=INLINE)
 def hi(walk, source, parent):
-    rend = (source.get("rend") or "").lower()
-    tag, cls = "span", "hi"
-    if any(r in ITALIC_RENDS for r in rend.split()):
-        tag = "i"
-    elif "bold" in rend:
-        tag = "b"
-    elif "sup" in rend:
-        tag = "sup"
-    elif "sub" in rend:
-        tag = "sub"
-    elif "small" in rend or "caps" in rend:
-        cls = "hi smallcaps"
-    elif "underline" in rend:
-        cls = "hi underline"
-    else:
-        tag = "i" if not rend else "span"
-    walk.wrap(source, parent, tag, cls)
+    """As its @rend (or @style, @rendition) asks; italic when it says nothing; a presentation the books do not
+    know prints the content plainly, the value kept as data-rend."""
+    asked = any(source.get(a) for a in ("rend", "style", "rendition"))
+    looks = presentation(source) if asked else ["italic"]
+    stated, tag = next(((look, tag) for look, tag in _TAGS if look in looks), ("", "span"))
+    element = walk.wrap(source, parent, tag, " ".join(["hi"] + [look for look in looks if look != stated]))
+    if not understood(source.get("rend") or ""):
+        element.set("data-rend", source.get("rend"))
 
 
 @handles("emph", display=INLINE)
@@ -183,19 +217,35 @@ def foreign(walk, source, parent):
 
 @handles("lb", display=INLINE)
 def lb(walk, source, parent):
-    if any(local_name(a) in _LINE_BREAKING for a in source.iterancestors()):
-        add_element(parent, "br")
+    """Nothing inside a word (break="no"); a line break in verse, addresses, headings and the like; elsewhere a
+    space, so the words of two lines never run together."""
+    walk.place_notes_at(source.get(XML_ID), parent)
+    if source.get("break") == "no":
+        walk.join_word(parent)
+    elif any(local_name(a) in _LINE_BREAKING for a in source.iterancestors()):
+        line_break(parent)
     else:
         append_text(parent, " ")
 
 
 @handles("pb", "cb", "milestone", display=INLINE)
 def milestone(walk, source, parent):
-    """An empty TEI element with an id: the notes attached to it, then an empty span with its id."""
+    """An empty TEI element that prints nothing itself: the white space around it in the source decides whether
+    the words on either side are one (break="no" joins them); with an id, the notes attached to it, then an empty
+    span with its id."""
+    if source.get("break") == "no":
+        walk.join_word(parent)
     ident = source.get(XML_ID)
     if ident:
         walk.place_notes_at(ident, parent)
         add_element(parent, "span", f"milestone {local_name(source)}").set("id", ident)
+
+
+@handles("addrLine", display=INLINE)
+def address_line(walk, source, parent):
+    """A line of an address: on a line of its own."""
+    line_break(parent)
+    walk.wrap(source, parent, "span", "tei-addrLine")
 
 
 # --- omissions and editorial interventions --------------------------------------------------
@@ -203,58 +253,94 @@ def milestone(walk, source, parent):
 
 @handles("gap", display=INLINE)
 def gap(walk, source, parent):
+    """An omission: the encoder's description in brackets, or […] with the reason given."""
+    omission(walk, source, parent)
+
+
+def omission(walk, source, parent) -> None:
     desc = source.find(tei("desc"))
     reason = source.get("reason") or ""
     words = plain_text(desc) if desc is not None else ""
     element = add_element(parent, "span", "gap")
     element.set("data-reason", reason)
     walk.keep_id(source, element)
-    if words and (walk.in_note or reason == "witness-ends"):
-        element.text = f"[{words}]"
-    else:
-        element.text = "[…]"
-        if words:
-            element.set("title", words)
+    said = " ".join(re.split(r"[\s_-]+", reason)).strip()  # "not-in-witness" as words
+    element.text = f"[{words}]" if words else f"[… {said}]" if said else "[…]"
+
+
+@handles("unclear", display=INLINE)
+def unclear(walk, source, parent):
+    """Words read with doubt are printed as read; an unclear passage with no words read is an omission."""
+    if not "".join(source.itertext()).strip() and not len(source):
+        omission(walk, source, parent)
+        return
+    element = walk.wrap(source, parent, "span", "unclear")
+    if source.get("reason"):
+        element.set("data-reason", source.get("reason"))
 
 
 @handles("desc", display=INLINE)
 def desc(walk, source, parent):
-    """A description belongs to its gap (or figure), which prints it."""
+    """A description of a gap (or of a graphic) is printed by it; elsewhere its words are printed."""
+    if local_name(source.getparent()) not in ("gap", "unclear", "graphic", "space", "damage"):
+        walk.wrap(source, parent, "span", "tei-desc")
 
 
 @handles("del", display=INLINE)
 def del_(walk, source, parent):
-    walk.wrap(source, parent, "del", "del")
+    """Deleted words are not printed in the text: an entry of the apparatus keeps them ("del."), at the place of
+    the deletion. Words whose deletion a <restore> undid are printed."""
+    if any(local_name(a) == "restore" for a in source.iterancestors()):
+        walk.wrap(source, parent, "span", "del restored")
+        return
+    deletion_entry(walk, source, parent, [source], [])
+
+
+def deletion_entry(walk, source, parent, deleted: list, shown: list) -> None:
+    """The words ``shown`` (an addition replacing the deleted) printed as a lemma; the ``deleted`` as its reading."""
+    anchor = source.get(XML_ID) or walk.new_id("d")
+    words = " ".join(filter(None, (plain_text(d) for d in deleted)))
+
+    def fill(element):
+        for child in shown:
+            walk.convert(child, element)
+
+    entry = entry_at(walk, parent, "variant", anchor, shown, fill, f"lemma {local_name(source)}")
+    entry.readings = [Reading(words, (walk.siglum,) if walk.siglum else (), "del")]
+
+
+# The reading a choice prints, in order of preference: the editor's correction, regularisation or expansion.
+_CHOSEN = ("corr", "reg", "expan")
 
 
 @handles("choice", display=INLINE)
 def choice(walk, source, parent):
-    parts = {local_name(c): c for c in source if isinstance(c.tag, str)}
-    if "sic" in parts and "corr" in parts:
-        _emendation(walk, source, parent, parts["corr"], parts["sic"], "corr")
-    elif "orig" in parts and "reg" in parts:
-        _emendation(walk, source, parent, parts["reg"], parts["orig"], "reg")
-    elif "abbr" in parts and "expan" in parts:
-        element = add_element(parent, "abbr", "abbr")
-        element.set("title", plain_text(parts["expan"]))
+    """One reading printed, the others kept: a correction or regularisation is an emendation (the witness's reading
+    in the list of emendations), an expansion keeps its abbreviation as its title; any other pairing (segments,
+    unclear readings, ...) prints its first reading with words and keeps the rest in the apparatus."""
+    options = [c for c in source if isinstance(c.tag, str)]
+    if not options:
+        return
+    shown = next((c for name in _CHOSEN for c in options if local_name(c) == name), None)
+    if shown is None:
+        shown = next((c for c in options if plain_text(c)), options[0])
+    rejected = [c for c in options if c is not shown]
+    if not rejected:
+        walk.convert(shown, parent)
+        return
+    if local_name(shown) == "expan" and all(local_name(c) == "abbr" for c in rejected):
+        element = add_element(parent, "span", "expan")
+        element.set("title", " ".join(plain_text(c) for c in rejected))
         walk.keep_identity(source, element)
-        walk.children(parts["abbr"], element)
-    else:
-        first = next((c for c in source if isinstance(c.tag, str)), None)
-        if first is not None:
-            walk.convert(first, parent)
-
-
-def _emendation(walk, choice, parent, shown, rejected, kind):
-    anchor = choice.get(XML_ID) or shown.get(XML_ID) or walk.new_id("e")
-    element = add_element(parent, "span", f"emendation {kind}")
-    element.set("id", anchor)
-    walk.children(shown, element)
-    walk.state.textual.append(
-        TextualEntry("emendation", anchor, walk.text_id, plain_text(shown), [Reading(
-            plain_text(rejected), (walk.siglum,) if walk.siglum else (), "" if plain_text(rejected) else "om")],
-            verse_lines=(walk.open_lines[-1],) * 2 if walk.open_lines else None)
-    )
+        walk.children(shown, element)
+        return
+    kind = local_name(shown) if local_name(shown) in ("corr", "reg") else ""
+    anchor = source.get(XML_ID) or shown.get(XML_ID) or walk.new_id("e")
+    entry = entry_at(walk, parent, "emendation" if kind else "variant", anchor, [shown],
+                     lambda element: walk.children(shown, element), f"emendation {kind}" if kind else "lemma choice")
+    sigla = (walk.siglum,) if walk.siglum else ()
+    entry.readings = [Reading(words, sigla, "" if words else "om")
+                      for words in (plain_text(c) for c in rejected)]
 
 
 @handles("sic", display=INLINE)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ... import local_name
 from ...vocabulary import NAME_KINDS, RS_KINDS
 from ..book import Occurrence
+from ..html import add_element
 from ..plain import plain_text
 from ..registry import Display, generic, handles
 
@@ -12,7 +13,20 @@ INLINE = Display.INLINE
 
 generic("surname", "forename", "roleName", "addName", "genName", "settlement", "country", "region", "geogName",
         "affiliation", display=INLINE)
-generic("listPerson", "listPlace", "listOrg", display=Display.BLOCK)
+generic("listPerson", "listPlace", "listOrg", "listEvent", "listNym", display=Display.BLOCK)
+# The parts of a register's entry printed inside a text, in the entry's line.
+generic("birth", "death", "floruit", "occupation", "residence", "sex", "age", "nationality", "faith", "education",
+        "langKnowledge", "langKnown", "socecStatus", "state", "trait", "location", "geo", "district", "bloc",
+        "offset", "population", "climate", "terrain", "objectName", "persona", display=INLINE)
+
+
+@handles("person", "personGrp", "place", "org", "event", "nym", display=Display.BLOCK)
+def register_entry(walk, source, parent):
+    """An entry of a register that stands in a text (it is in the index too): a line of its own, its parts
+    (names, dates, places, notes) apart."""
+    element = add_element(parent, walk.block_tag(parent), f"tei-{local_name(source)}")
+    walk.keep_identity(source, element)
+    walk.children(source, element, apart=True)
 
 
 @handles("persName", "title", "orgName", "placeName", display=INLINE)

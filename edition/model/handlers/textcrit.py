@@ -23,28 +23,16 @@ _SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 def app(walk, source, parent):
     lemma = next((r for r in _readings(source) if r.tag == tei("lem")), None)
     anchor = source.get(XML_ID) or walk.new_id("a")
-    context = _word_before(parent)
-    current_line = walk.open_lines[-1] if walk.open_lines else None
-    lines_before = len(walk.verse_lines)
-    entry = TextualEntry("variant", anchor, walk.text_id, "", [], series=series_of(source))
-    walk.state.textual.append(entry)  # before the entries nested in its lemma, which follow it
-    if lemma is None and current_line is None and len(parent) and has_class(parent[-1], "l"):
+    if lemma is None and not walk.open_lines and len(parent) and has_class(parent[-1], "l"):
         parent = parent[-1]  # an entry between two verse lines stands at the end of the line before it
-    element = add_element(parent, "span", "lemma")
-    element.set("id", anchor)
-    if lemma is not None:
-        walk.children(lemma, element)
-    if not (element.text or len(element)):
-        element.set("data-empty", "true")
-        element.text = WORD_JOINER
-    entry.lemma = plain_text(lemma) if lemma is not None else ""
-    if _WORDLESS.match(entry.lemma):
-        entry.context = context
-    inside = walk.verse_lines[lines_before:]
-    if current_line is not None or inside:
-        entry.verse_lines = (current_line or inside[0], inside[-1] if inside else current_line)
-    elif lines_before:  # an entry between two lines of verse is keyed to the line before it
-        entry.verse_lines = (walk.verse_lines[lines_before - 1],) * 2
+    shown = [lemma] if lemma is not None else []
+
+    def fill(element):
+        for reading in shown:
+            walk.children(reading, element)
+
+    entry = entry_at(walk, parent, "variant", anchor, shown, fill, "lemma")
+    entry.series = series_of(source)
     notes = _notes_by_target(source)
     entry.readings = [_reading(walk, reading, group, notes) for reading, group in _rejected(source)]
     if lemma is not None:
@@ -54,6 +42,33 @@ def app(walk, source, parent):
         notes_on_lemma = []
     loose = notes.pop(None, []) + notes_on_lemma + [text for texts in notes.values() for text in texts]
     entry.comment = " ".join(text for text in loose if text)
+
+
+def entry_at(walk, parent, kind: str, anchor: str, shown: list, fill, cls: str) -> TextualEntry:
+    """An entry of the apparatus ("variant") or of the emendations, whose lemma is printed in the text: a span
+    with the entry's anchor, filled by ``fill``, the words of the TEI elements ``shown``. In the apparatus a lemma
+    without words is keyed by the word before it (the list of emendations prints it as it stands); in verse, an
+    entry by the lines its lemma spans, or by the line before it where it stands between lines."""
+    context = _word_before(parent)
+    current_line = walk.open_lines[-1] if walk.open_lines else None
+    lines_before = len(walk.verse_lines)
+    entry = TextualEntry(kind, anchor, walk.text_id, "", [])
+    walk.state.textual.append(entry)  # before the entries nested in its lemma, which follow it
+    element = add_element(parent, "span", cls)
+    element.set("id", anchor)
+    fill(element)
+    if not (element.text or len(element)):
+        element.set("data-empty", "true")
+        element.text = WORD_JOINER
+    entry.lemma = " ".join(filter(None, (plain_text(s) for s in shown)))
+    if kind == "variant" and _WORDLESS.match(entry.lemma):
+        entry.context = context
+    inside = walk.verse_lines[lines_before:]
+    if current_line is not None or inside:
+        entry.verse_lines = (current_line or inside[0], inside[-1] if inside else current_line)
+    elif lines_before and any(has_class(e, "l") for e in parent.iter("span")):  # between lines: the one before
+        entry.verse_lines = (walk.verse_lines[lines_before - 1],) * 2
+    return entry
 
 
 def series_of(app) -> str:
@@ -103,7 +118,7 @@ def _notes_by_target(app) -> dict:
 
 
 def _reading(walk, reading, group: int, notes: dict) -> Reading:
-    text = plain_text(reading, skip=("note",))
+    text = plain_text(reading, skip=("note",), deleted="[[{}]]")
     mark = ""
     if not text and reading.get("copyOf"):
         copied = _by_id(reading, reading.get("copyOf").lstrip("#"))

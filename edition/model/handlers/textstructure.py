@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
-from ... import local_name, tei
+import re
+
+from ... import local_name
 from ..html import add_element
 from ..plain import plain_text
 from ..registry import Display, generic, handles
 
 generic("opener", "salute", "argument", "epigraph", "postscript", "floatingText", display=Display.BLOCK)
+# A text inside a group (or a floatingText) and its parts; a title page's parts, each on its own line.
+generic("group", "front", "body", "back", "titlePage", "docTitle", "titlePart", "docAuthor", "docImprint",
+        "docEdition", "imprimatur", display=Display.BLOCK)
 
 
-@handles("div", "div1", "div2", "div3", display=Display.BLOCK)
+@handles("text", display=Display.BLOCK)
+def inner_text(walk, source, parent):
+    """A text inside a group or a floatingText: a block of its own, its verse numbered from 1."""
+    walk.verse_count = 0
+    walk.wrap(source, parent, walk.block_tag(parent), "tei-text")
+
+
+_DIVISION = re.compile(r"div[1-7]?")
+
+
+@handles("div", "div1", "div2", "div3", "div4", "div5", "div6", "div7", display=Display.BLOCK)
 def division(walk, source, parent):
-    depth = sum(1 for _ in source.iterancestors(tei("div")))
+    depth = sum(1 for a in source.iterancestors() if _DIVISION.fullmatch(local_name(a)))
     section = add_element(parent, "section", f"div depth-{depth}")
     if source.get("type"):
         section.set("data-type", source.get("type"))

@@ -6,7 +6,9 @@ import re
 
 from ... import XML_LANG
 from ..html import add_element
-from ..registry import Display, handles
+from ..registry import Display, generic, handles
+
+generic("rhyme", "metSym", display=Display.INLINE)
 
 
 @handles("lg", display=Display.BLOCK)
@@ -43,3 +45,9 @@ def line_number(walk, source) -> str:
         return given
     walk.verse_count += 1
     return str(walk.verse_count)
+
+
+@handles("caesura", display=Display.INLINE)
+def caesura(walk, source, parent):
+    """The pause within a verse line: a visible gap, never nothing between the words on either side."""
+    add_element(parent, "span", "caesura").text = " "

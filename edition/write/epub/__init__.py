@@ -12,6 +12,7 @@ from ...words import words_for
 from ..assets import regular_and_italic
 from ..layout import Layout
 from .content import book_chapters
+from .images import pack_images
 from .links import resolve_links
 from .package import write_package
 from .pages import insert_page_breaks
@@ -33,5 +34,6 @@ class EpubWriter:
         markers, diagnostics = insert_page_breaks(chapters, self.layout)
         diagnostics += resolve_links(self.book, chapters, self.layout)
         write_package(self.book.metadata, chapters, markers, out_path,
-                      regular_and_italic(self.settings.book, self.edition_root), words)
+                      regular_and_italic(self.settings.book, self.edition_root), words,
+                      pack_images(chapters))
         return diagnostics

@@ -132,7 +132,7 @@ def number_verse(article, settings: ApparatusSettings) -> None:
         if settings.interval and ((digits and int(digits.group(0)) % settings.interval == 0)
                                   or (settings.first_line and first)):
             marker = new_element("span", {"class": "ln", "aria-hidden": "true"}, number)
-            marker.tail, line.text = line.text, None
+            marker.tail, line.text = " " + (line.text or ""), None  # the number is not the line's first word
             line.insert(0, marker)
         first = False
 

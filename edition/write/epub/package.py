@@ -22,8 +22,10 @@ from .xhtml import Chapter
 
 
 def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[str, str, str]],
-                  out_path: Path, faces: tuple[Path, Path], words: Words) -> None:
-    """The EPUB file, written to a temporary file and moved into place."""
+                  out_path: Path, faces: tuple[Path, Path], words: Words,
+                  images: list[tuple[str, str, bytes]]) -> None:
+    """The EPUB file, written to a temporary file and moved into place; ``images``: (file name, media type,
+    content) of the texts' images."""
     book = epub.EpubBook()
     book.set_identifier("urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"edition:{meta.id}")))
     book.set_title(meta.title)
@@ -50,6 +52,8 @@ def write_package(meta: Metadata, chapters: list[Chapter], markers: list[tuple[s
     cover_image.properties = ["cover-image"]
     book.add_item(cover_image)
     book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
+    for number, (name, media_type, content) in enumerate(images, start=1):
+        book.add_item(epub.EpubItem(uid=f"figure-{number}", file_name=name, media_type=media_type, content=content))
     items = []
     for number, chapter in enumerate(chapters):
         item = epub.EpubItem(uid=f"doc-{number:03d}", file_name=chapter.name, media_type="application/xhtml+xml",

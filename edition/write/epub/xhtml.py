@@ -65,7 +65,18 @@ def xhtml_document(language: str, title: str) -> tuple[etree._Element, etree._El
     return root, add_child(root, "body")
 
 
+# Elements that end a line or a block: a line end after each in the file changes nothing a reader sees, and keeps
+# the words on either side apart for anything that reads the file's text as it stands (search, copying, tools).
+_BLOCKS = {f"{{{XHTML}}}{name}" for name in (
+    "p", "div", "section", "article", "header", "footer", "aside", "nav", "h1", "h2", "h3", "h4", "h5", "h6", "ul",
+    "ol", "li", "dl", "dt", "dd", "blockquote", "table", "caption", "tr", "td", "th", "figure", "figcaption", "br")}
+_LINE_CLASSES = {"l", "np"}
+
+
 def serialize(root: etree._Element) -> bytes:
+    for element in root.iter():
+        if not element.tail and (element.tag in _BLOCKS or _LINE_CLASSES & set(classes(element))):
+            element.tail = "\n"
     return etree.tostring(root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>")
 
 
