@@ -22,6 +22,7 @@ class NumberedLine:
     number: str  # as keys print it: "14", a verse's "15a"
     shown: bool  # printed in the margin
     verse: bool
+    section: str = ""  # where prose lines are counted by section: the section's number (div/@n)
 
 
 def _classes(block: dict) -> list[str]:
@@ -37,10 +38,13 @@ def _counted(line: TextLine) -> bool:
         b["tag"] in _UNCOUNTED_TAGS or any(c.startswith("head") for c in _classes(b)) for b in line.blocks)
 
 
-def _section(line: TextLine) -> str:
-    """The numbered section (div/@n) a line belongs to, or its text where none is numbered."""
+def _section(line: TextLine) -> tuple[str, str]:
+    """The numbered section (div/@n) a line belongs to, or its text where none is numbered: (a key telling it
+    from every other, its number as printed or "")."""
     numbered = [b for b in line.blocks if "div" in _classes(b) and b.get("data-n")]
-    return str(numbered[-1]["key"]) if numbered else str((_article(line) or {}).get("key"))
+    if numbered:
+        return str(numbered[-1]["key"]), numbered[-1]["data-n"]
+    return str((_article(line) or {}).get("key")), ""
 
 
 def _shown(number: int, first: bool, settings: ApparatusSettings) -> bool:
@@ -69,13 +73,14 @@ def number_lines(pages: list[list[TextLine]], settings: ApparatusSettings) -> li
                 found.append(NumberedLine(line, verse["data-line"],
                                           _shown(int(digits.group(0)) if digits else 1, first, settings), True))
                 continue
-            here = _section(line)
+            here, label = _section(line)
             if here != section:
                 section = here
                 if settings.numbering == "section":
                     count = 0
             count += 1
-            found.append(NumberedLine(line, str(count), _shown(count, count == 1, settings), False))
+            found.append(NumberedLine(line, str(count), _shown(count, count == 1, settings), False,
+                                      label if settings.numbering == "section" else ""))
         numbered.append(found)
     return numbered
 

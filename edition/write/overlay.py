@@ -25,12 +25,13 @@ from .weasy import FootArea
 _FIRST_WORD = re.compile(r"\S+")
 
 
-def placeholder_key(entry: TextualEntry, settings: ApparatusSettings) -> str:
-    """A key at least as wide as the one the entry will print (keys use tabular figures)."""
+def placeholder_key(entry: TextualEntry, settings: ApparatusSettings, section: str = "") -> str:
+    """A key at least as wide as the one the entry will print (keys use tabular figures): where lines are counted
+    by section, the lemma's section (its number as printed) and a line's."""
     if entry.verse_lines:
         start, end = entry.verse_lines
         return start if start == end else f"{start}–{end}"
-    digits = "000" if settings.numbering == "section" else "00"
+    digits = f"{section}.000" if settings.numbering == "section" and section else "00"
     return f"{digits}–{digits}" if len(entry.lemma.split()) > 3 else digits
 
 
@@ -44,7 +45,8 @@ def insert_entries(root: etree._Element, book: Book, settings: ApparatusSettings
         entry = entries.get(lemma.get("id")) if has_class(lemma, "lemma") or has_class(lemma, "emendation") else None
         if entry is None:
             continue
-        footnote = reserving_entry(entry, settings)
+        section = next((a.get("data-n") for a in lemma.iterancestors() if has_class(a, "div") and a.get("data-n")), "")
+        footnote = reserving_entry(entry, settings, section)
         _after_first_word(lemma, footnote)
         placed.add(entry.anchor_id)
         first_paragraph = first_paragraph if first_paragraph is not None else lemma
@@ -54,12 +56,12 @@ def insert_entries(root: etree._Element, book: Book, settings: ApparatusSettings
     return placed
 
 
-def reserving_entry(entry: TextualEntry, settings: ApparatusSettings) -> etree._Element:
+def reserving_entry(entry: TextualEntry, settings: ApparatusSettings, section: str = "") -> etree._Element:
     """The entry as the layout sees it: its printed words as one run of bold text (wider than the same words in
     roman and italic, so the room kept is never too small), a single box quick to lay out again each time the
     page's footnote area grows."""
     holder = etree.Element("span")
-    printed = add_entry(holder, entry, placeholder_key(entry, settings), settings, separator=True)
+    printed = add_entry(holder, entry, placeholder_key(entry, settings, section), settings, separator=True)
     footnote = etree.Element("span", {"class": "app-entry reserve", "data-series": entry.series,
                                       "id": f"app-{entry.anchor_id}"})
     footnote.text = "".join(printed.itertext())

@@ -580,9 +580,12 @@ class PdfWriter:
                 return None
             return f"{page_label} {where}" if back else where
         (first_page, first), (last_page, last) = lines[0], lines[-1]
-        key = first.number
+        key = in_section(first)
         if last is not first:
-            key += f"–{last.number}" if last_page == first_page or not back else f"–{label(last_page)}.{last.number}"
+            if back and last_page != first_page:
+                key += f"–{label(last_page)}.{last.number}"
+            else:
+                key += f"–{last.number}" if last.section == first.section else f"–{in_section(last)}"
         return f"{page_label}.{key}" if back else key
 
     def holder_of(self, entry) -> str | None:
@@ -633,6 +636,12 @@ class _Body:
     passes: int
     laid_out: tuple[str, ...]
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # cross-references left printing a wrong page
+
+
+def in_section(line) -> str:
+    """A prose line's number as a key prints it: with its section's number where lines are counted by section
+    ("3.12"), else alone."""
+    return f"{line.section}.{line.number}" if line.section else line.number
 
 
 def ids_of(root: etree._Element) -> set[str]:

@@ -421,12 +421,13 @@ class Rendered:
         return found
 
     def overflowing_lines(self) -> list[OverflowingLine]:
-        """The first line of each page that runs past the text block into the margin."""
+        """The first line of each page that runs past the text block into the margin (not counting the words of
+        the apparatus laid out only to keep its room, which are set again before they are printed)."""
         found = []
         for number, page in enumerate(self.document.pages):
             page_box = page._page_box
             content_right = page_box.content_box_x() + page_box.width
-            for box, _ in _walk(page_box):
+            for box in _printed(page_box):
                 if isinstance(box, LineBox):
                     used = max((c.position_x + c.margin_width() for c in box.children), default=box.position_x)
                     if used > content_right + 1.5:
@@ -631,6 +632,18 @@ def _text_lines(number: int, page_box):
                 yield from visit(child, blocks)
 
     yield from visit(root, [])
+
+
+def _printed(box):
+    """The boxes under ``box`` but those that only keep the apparatus's room: in a footnote area, what follows
+    the first series' rule."""
+    yield box
+    children = list(getattr(box, "children", ()))
+    if isinstance(box, FootnoteAreaBox):
+        rule = next((i for i, child in enumerate(children) if "app-rule" in _classes(child)), len(children))
+        children = children[:rule]
+    for child in children:
+        yield from _printed(child)
 
 
 def _walk(box, in_footnote=False):

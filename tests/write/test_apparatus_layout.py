@@ -186,3 +186,37 @@ def test_serge_textual_notes_are_keyed_by_the_page_and_line_of_their_lemma(serge
         assert squash(word) in squash(spanned), (match.group(0), body[number - 1])
         checked += 1
     assert checked > 100
+
+
+# --- prose counted by section: keys carry the section's number ---------------------------------------
+
+
+def test_prose_counted_by_section_keys_its_entries_by_section_and_line(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sections-src")
+    text = every_line_text(paragraphs=18, every=30)
+    # three numbered sections of six paragraphs each
+    paragraphs = re.findall(r"<p>.*?</p>", text)
+    sections = "".join(f'<div n="{n}"><head>Section {n}</head>{"".join(paragraphs[(n - 1) * 6:n * 6])}</div>'
+                       for n in (1, 2, 3))
+    text = re.sub(r"<body><div>.*</div></body>", f"<body>{sections}</body>", text, flags=re.S)
+    (folder / "sections.xml").write_text(text, encoding="utf-8")
+    (folder / "edition.toml").write_text('[apparatus]\nplacement = "foot"\nnumbering = "section"\n', encoding="utf-8")
+    result = build_once(tmp_path_factory, "sections", [folder / "sections.xml"])
+    assert not [d.format() for d in result.diagnostics if d.severity.value == "error" or
+                d.rule.startswith("apparatus") or d.rule == "line-overflow"]
+    sections_of = {}
+    for text_ in result.book.texts:
+        for element in text_.section.iter():
+            if element.get("id"):
+                div = next((a for a in element.iterancestors() if a.get("data-n")), None)
+                sections_of[element.get("id")] = div.get("data-n") if div is not None else None
+    keys = result.layout.keys
+    assert len(keys) > 20
+    first_lines = {}
+    for anchor, key in keys.items():
+        section, line = re.fullmatch(r"(\d+)\.(\d+)(?:–(?:\d+\.)?\d+)?", key).groups()
+        assert section == sections_of[anchor], (anchor, key)
+        first_lines[section] = min(first_lines.get(section, 999), int(line))
+    assert set(first_lines) == {"1", "2", "3"} and max(first_lines.values()) <= 3  # counted from each section's start
+    printed = " ".join(line.text for page in printed_lines(result.outputs["pdf"]) for line in page)
+    assert "2.1 " in printed or "2.2 " in printed or "2.3 " in printed
