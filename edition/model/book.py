@@ -47,6 +47,7 @@ class TextualEntry:
     series: str = "critical"  # the apparatus series it belongs to (app/@type)
     verse_lines: tuple[str, str] | None = None  # in verse, the numbers of the lines where the lemma begins and ends
     context: str = ""  # for a lemma without words or of punctuation only: the word before it, which keys it
+    whole_lines: bool = False  # about whole verse lines (secluded, transposed), keyed by them and with no lemma
 
 
 @dataclass(frozen=True)

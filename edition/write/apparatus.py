@@ -54,15 +54,22 @@ def add_entry(parent: etree._Element, entry: TextualEntry, key: str, settings: A
     element.set("data-lemma", entry.anchor_id)
     if separator:
         _append(element, f" {settings.separator}\u2002")
-    if key:
-        add_element(element, "b", "app-key").text = key
+    if entry.whole_lines:  # no lemma: the key names the lines, and links to them
+        shown = add_element(element, "a" if lemma_href else "b", "app-key app-lemma" if lemma_href else "app-key")
+        shown.text = key or "–".join(dict.fromkeys(entry.verse_lines))
+        if lemma_href:
+            shown.set("href", lemma_href)
         _append(element, " ")
-    lemma = add_element(element, "a" if lemma_href else "span", "app-lemma")
-    if lemma_href:
-        lemma.set("href", lemma_href)
-    lemma.text = lemma_words(entry, settings.lemma_words) or "[—]"
-    _sigla(element, entry.lemma_sigla)
-    _append(element, "] ")
+    else:
+        if key:
+            add_element(element, "b", "app-key").text = key
+            _append(element, " ")
+        lemma = add_element(element, "a" if lemma_href else "span", "app-lemma")
+        if lemma_href:
+            lemma.set("href", lemma_href)
+        lemma.text = lemma_words(entry, settings.lemma_words) or "[—]"
+        _sigla(element, entry.lemma_sigla)
+        _append(element, "] ")
     readings = entry.readings
     for index, reading in enumerate(readings):
         if index:

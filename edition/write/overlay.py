@@ -130,7 +130,7 @@ def overlay_root(pages: list[OverlayPage], book: Book, settings: ApparatusSettin
                                f"width: {page.area.width:.3f}px")
             names = list(settings.series) + sorted({e.series for e, _ in page.entries} - set(settings.series))
             for name in names:
-                series = [(e, k) for e, k in page.entries if e.series == name]
+                series = in_line_order([(e, k) for e, k in page.entries if e.series == name])
                 if not series:
                     continue
                 rule = add_element(block, "div", "app-rule" if page.notes or len(block) else "app-rule first")
@@ -138,7 +138,17 @@ def overlay_root(pages: list[OverlayPage], book: Book, settings: ApparatusSettin
                 paragraph = add_element(block, "p", "app-block")
                 last_key = None
                 for index, (entry, key) in enumerate(series):
-                    shown = key if key != last_key else ""
+                    shown = key if key != last_key or entry.whole_lines else ""
                     add_entry(paragraph, entry, shown, settings, separator=index > 0)
                     last_key = key
     return root
+
+
+def in_line_order(entries: list[tuple[TextualEntry, str]]) -> list[tuple[TextualEntry, str]]:
+    """A page's verse entries in the order of the lines they key (an entry on lines moved elsewhere, "15–16 post 20
+    transp.", stands where it is encoded, after line 20, but is read after line 14); other entries as they come."""
+    numbers = [re.match(r"\d+", entry.verse_lines[0]) if entry.verse_lines else None for entry, _ in entries]
+    if not all(numbers):
+        return entries
+    order = sorted(range(len(entries)), key=lambda i: int(numbers[i].group(0)))
+    return [entries[i] for i in order]

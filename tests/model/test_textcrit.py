@@ -73,3 +73,15 @@ def test_witnesses_are_listed_with_their_text(tmp_path):
     assert [(w.siglum, w.description, w.text_title, w.manuscript) for w in book.witnesses] == [
         ("A", "Codex A", "T", True), ("B", "Codex B", "T", True), ("C", "Codex C", "T", True),
         ("D", "Codex D", "T", True)]
+
+
+def test_secluded_or_moved_lines_are_keyed_by_the_lines_not_by_a_word(tmp_path):
+    lines = "".join(f'<l n="{n}" xml:id="l{n}">verse {n} words</l>' for n in range(1, 7))
+    book = model_of(tmp_path, f'<lg>{lines}<app><rdg wit="#A"><secl><l copyOf="#l3"/><l copyOf="#l4"/></secl></rdg>'
+                              '</app><app><rdg source="#heins"><l copyOf="#l3"/><l copyOf="#l4"/></rdg>'
+                              '<note>moved after 6</note></app></lg>', source=WITNESSES)
+    secluded, moved = book.textual
+    assert (secluded.whole_lines, secluded.verse_lines, secluded.lemma, secluded.context) == (True, ("3", "4"), "", "")
+    assert secluded.readings == [Reading("", ("A",), "secl")]
+    assert (moved.whole_lines, moved.verse_lines) == (True, ("3", "4"))
+    assert moved.readings == [Reading("post 6", ("Heinsius",), "transp")] and moved.comment == "moved after 6"

@@ -46,6 +46,13 @@ def test_an_addition_or_a_punctuation_lemma_is_printed_with_the_word_before_it()
     assert printed(entry(".", Reading(";", ("B",)), context="Oppositionist")) == "5 Oppositionist.] Oppositionist; B"
 
 
+def test_secluded_or_moved_lines_print_their_lines_and_no_lemma():
+    moved = entry("", Reading("post 20", ("Markland",), "transp"), verse_lines=("15", "16"), whole_lines=True)
+    assert printed(moved, key="15–16") == "15–16 post 20 transp. Markland"
+    secluded = entry("", Reading("", ("Pescani",), "secl"), verse_lines=("15", "16"), whole_lines=True)
+    assert printed(secluded, key="") == "15–16 secl. Pescani"  # its key stands even on the line of the one before
+
+
 def test_a_separator_opens_every_entry_but_the_first_of_a_block():
     assert printed(entry("x", Reading("y", ("A",))), separator=True).startswith(" |\u2002")
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ... import XML_ID, local_name, tei
 from ..book import Reading, TextualEntry
@@ -42,6 +43,25 @@ def app(walk, source, parent):
         notes_on_lemma = []
     loose = notes.pop(None, []) + notes_on_lemma + [text for texts in notes.values() for text in texts]
     entry.comment = " ".join(text for text in loose if text)
+    if lemma is None:
+        _about_whole_lines(source, entry)
+
+
+def _about_whole_lines(app, entry: TextualEntry) -> None:
+    """An entry with no lemma whose every reading secludes or moves whole lines (``l/@copyOf``): keyed by those
+    lines, not by the word before it ("15–16 secl. Pescani"); a transposition says where the lines go, after
+    the line the entry stands by ("15–16 post 20 transp. Markland")."""
+    numbers = []
+    for reading, _ in _rejected(app):
+        copied = [_by_id(line, line.get("copyOf").lstrip("#")) for line in reading.iter(tei("l")) if line.get("copyOf")]
+        numbers.append([line.get("n") for line in copied if line is not None and line.get("n")])
+    if not entry.readings or not all(numbers) or any(r.mark not in ("secl", "transp") for r in entry.readings):
+        return
+    after = entry.verse_lines[1] if entry.verse_lines else None
+    first, last = numbers[0][0], numbers[0][-1]
+    entry.verse_lines, entry.whole_lines, entry.context, entry.lemma = (first, last), True, "", ""
+    entry.readings = [replace(reading, text=f"post {after}") if reading.mark == "transp" and after and after != last
+                      else reading for reading in entry.readings]
 
 
 def entry_at(walk, parent, kind: str, anchor: str, shown: list, fill, cls: str) -> TextualEntry:
