@@ -85,3 +85,16 @@ def test_index_command_prints_entries_forms_and_locators(run, mini_edition):
     assert lenin["locators"][0]["page"] == "3"
     text = run("index", mini_edition, "--no-pages").stdout
     assert "Lenin, Vladimir (1870–1924)" in text and "[forms: Lenin]" in text
+
+
+# --- issue 11: input the books cannot be laid out from ---------------------------------------------
+
+
+def test_notes_nested_too_deep_for_the_layout_stop_the_build_as_a_document_error(run, mini_edition, tmp_path):
+    one = mini_edition / "texts" / "one.xml"
+    nested = "<note>n " * 30 + "deep" + "</note>" * 30
+    one.write_text(one.read_text(encoding="utf-8").replace("</persName> spoke", f"</persName>{nested} spoke"),
+                   encoding="utf-8")
+    result = run("build", mini_edition, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 1, result.stderr
+    assert "[xml-too-deep]" in result.stderr and "RecursionError" not in result.stderr
