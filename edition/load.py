@@ -15,7 +15,6 @@ from lxml import etree
 from . import XI_NS, XML_ID, XML_NS, tei
 from .diagnostics import Diagnostic, Severity, shorten
 
-MANIFEST_NAME = "edition.xml"
 SKIPPED_FOLDERS = {"schema", "build", "node_modules"}
 ORIGIN_ATTR = "{urn:x-edition}origin"
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -26,6 +25,11 @@ MAX_NAME_CHARS = 50_000
 # seen so far (the Serge edition, the foreign files) nests at most 12 elements and 1 note deep.
 MAX_DEPTH = 64
 MAX_NOTE_DEPTH = 8
+# A manifest is a list of pointers: a folder's files larger than this are not read to look for one.
+MAX_MANIFEST_BYTES = 2 * 1024 * 1024
+# What a manifest is made of: parts, their headings, lists of pointers to the texts.
+_MANIFEST_ELEMENTS = {tei(n) for n in ("div", "head", "list", "item", "ptr", "label")}
+_MANIFEST_WORDS = {tei("head"), tei("label")}
 
 # No DTD, no entity expansion, no network: a TEI file is data, never instructions to fetch.
 _PARSER_OPTIONS = dict(
@@ -240,11 +244,76 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+# --- manifests, by what they contain ---------------------------------------------------------------
+
+
+def is_manifest(root: etree._Element) -> bool:
+    """A ``teiCorpus``, or a TEI whose text is nothing but parts, their headings and pointers to files.
+
+    Such a file lists the texts of an edition and prints nothing of its own; any other text in it
+    (a verse, a paragraph, a title page) makes it a text, whatever the file is called.
+    """
+    if root.tag == tei("teiCorpus"):
+        return True
+    text = root.find(tei("text")) if root.tag == tei("TEI") else None
+    if text is None or text.find(tei("body")) is None:
+        return False
+    pointers = 0
+    for division in text:
+        if not isinstance(division.tag, str):
+            continue
+        if division.tag not in (tei("front"), tei("body"), tei("back")):
+            return False
+        if (division.text or "").strip():
+            return False
+        for element in division.iterdescendants():
+            heading = next((a for a in element.iterancestors() if a.tag in _MANIFEST_WORDS), None)
+            if heading is not None:
+                continue  # a part's heading may hold any words and markup: the books print it
+            if (element.tail or "").strip():
+                return False
+            if not isinstance(element.tag, str):
+                continue
+            if element.tag not in _MANIFEST_ELEMENTS:
+                return False
+            if element.tag not in _MANIFEST_WORDS and (element.text or "").strip():
+                return False
+            if element.tag == tei("ptr"):
+                target = element.get("target") or ""
+                if target and not target.startswith("#") and not is_url(target):
+                    pointers += 1
+    return pointers > 0
+
+
+def _manifest_in(folder: Path) -> Path | None:
+    """The first file directly in ``folder`` that is a manifest by its content."""
+    try:
+        candidates = sorted(p for p in folder.glob("*.xml") if p.is_file())
+    except OSError:
+        return None
+    for path in candidates:
+        try:
+            if path.stat().st_size > MAX_MANIFEST_BYTES:
+                continue
+            data = path.read_bytes()
+        except OSError:
+            continue
+        if b"teiCorpus" not in data and b"ptr" not in data:
+            continue
+        try:
+            root = etree.fromstring(_blank_doctype(data), make_parser())
+        except (etree.LxmlError, ValueError):
+            continue
+        if is_manifest(root):
+            return path
+    return None
+
+
 def find_edition_root(path: Path) -> Path | None:
-    """The nearest folder at or above ``path`` holding an ``edition.xml``."""
+    """The nearest folder at or above ``path`` that holds an edition's manifest."""
     folder = path if path.is_dir() else path.parent
     for candidate in [folder, *folder.parents]:
-        if (candidate / MANIFEST_NAME).is_file():
+        if _manifest_in(candidate) is not None:
             return candidate
     return None
 
@@ -260,9 +329,9 @@ def edition_files(folder: Path) -> list[Path]:
 def load_edition(paths: list[Path]) -> tuple[Edition, list[Diagnostic]]:
     """Load the edition the given paths belong to.
 
-    A folder is an edition. A file inside an edition (a folder above it holds ``edition.xml``)
-    loads that whole edition, so its pointers resolve, but only that file is reported on. A file
-    anywhere else is an edition of one text.
+    A folder is an edition. A file inside an edition (a folder above it holds a manifest: a file
+    whose text is a list of pointers to the texts) loads that whole edition, so its pointers
+    resolve, but only that file is reported on. A file anywhere else is an edition of one text.
     """
     paths = [p.resolve() for p in paths]
     focus: set[Path] | None = None
@@ -289,7 +358,8 @@ def load_edition(paths: list[Path]) -> tuple[Edition, list[Diagnostic]]:
             documents.append(document)
         else:
             unreadable_ids |= _ids_in_raw_text(path)
-    manifest = next((d for d in documents if d.path == root_dir / MANIFEST_NAME), None)
+    manifests = [d for d in documents if d.path.parent == root_dir and is_manifest(d.root)]
+    manifest = manifests[0] if manifests else None
     edition = Edition(root_dir, documents, manifest, len(files), focus, unreadable_ids)
     if focus is not None:
         diagnostics = [d for d in diagnostics if any(d.path == display_path(p) for p in focus)]

@@ -289,3 +289,74 @@ def test_start_tags_with_names_outside_ascii_are_located(run, tmp_path):
     path = tei_file(tmp_path, '<élément xmlns="urn:x"/><p>On <date when="1918-13-01">then</date>.</p>')
     code, found, _ = diagnostics_of(run, path)
     assert [(d["rule"], d["line"], d["column"]) for d in without_schema(found)] == [("date-not-iso", 3, 37)]
+
+
+# --- manifests, by content --------------------------------------------------------------------------
+
+VERSE = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>Verse</title></titleStmt><publicationStmt><p>x</p></publicationStmt>
+  <sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>
+  <text><body><div><lg><l>Arma virumque cano, Troiae qui primus ab oris</l>
+  <l>Italiam fato profugus <ptr target="aeneid-2.xml"/></l></lg></div></body></text>
+</TEI>
+"""
+
+MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<TEI xmlns="http://www.tei-c.org/ns/1.0">
+  <teiHeader><fileDesc><titleStmt><title>An edition</title></titleStmt><publicationStmt><p>x</p></publicationStmt>
+  <sourceDesc><p>x</p></sourceDesc></fileDesc></teiHeader>
+  <text><body>
+    <div><head>Part one</head><list><item><ptr target="{target}"/></item></list></div>
+  </body></text>
+</TEI>
+"""
+
+
+def test_a_verse_text_named_edition_xml_is_read_as_a_text(run, tmp_path):
+    from edition.load import load_edition
+
+    path = write(tmp_path, "edition.xml", VERSE)
+    edition, _ = load_edition([path])
+    assert edition.manifest is None and [d.path.name for d in edition.documents] == ["edition.xml"]
+    edition, _ = load_edition([tmp_path])
+    assert edition.manifest is None
+    code, found, _ = diagnostics_of(run, path)
+    assert [d["rule"] for d in found] == ["ref-outside"]
+
+
+def test_a_manifest_is_found_by_its_content_whatever_its_name(run, tmp_path):
+    from edition.load import load_edition
+
+    write(tmp_path, "contents.xml", MANIFEST.format(target="texts/one.xml"))
+    (tmp_path / "texts").mkdir()
+    one = write(tmp_path / "texts", "one.xml", VERSE.replace('<ptr target="aeneid-2.xml"/>', ""))
+    edition, _ = load_edition([one])
+    assert edition.manifest is not None and edition.manifest.path.name == "contents.xml"
+    assert edition.focus == {one.resolve()}
+    assert run("validate", tmp_path).exit_code == 0
+
+
+def test_the_serge_manifest_is_still_the_manifest():
+    from edition.load import load_edition
+
+    edition, _ = load_edition([TEI])
+    assert edition.manifest is not None and edition.manifest.path == (TEI / "edition.xml").resolve()
+
+
+@pytest.mark.parametrize("target", ["texts/missing.xml", "../elsewhere/one.xml"], ids=["inside", "outside"])
+def test_a_manifest_that_places_no_text_is_an_error(run, tmp_path, target):
+    path = write(tmp_path, "contents.xml", MANIFEST.format(target=target))
+    code, found, _ = diagnostics_of(run, path)
+    assert code == 1
+    assert sorted(d["rule"] for d in found) == ["edition-empty", "ref-unresolved"]
+
+
+def test_a_tei_corpus_is_a_manifest(tmp_path):
+    from edition.load import is_manifest
+
+    corpus = etree.fromstring('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0"><TEI/></teiCorpus>')
+    assert is_manifest(corpus)
+    assert not is_manifest(etree.fromstring(VERSE.encode()))
+    assert is_manifest(etree.fromstring(MANIFEST.format(target="a.xml").encode()))
+    assert not is_manifest(etree.fromstring(MANIFEST.format(target="#a").encode()))

@@ -202,6 +202,7 @@ def check(edition: Edition, table: IdTable) -> list[Diagnostic]:
     found += [_outside(table, pointers) for pointers in outside.values()]
     found += _unused_entries(edition, referenced)
     found += _manifest_coverage(edition, table)
+    found += _nothing_to_print(edition, table)
     return found
 
 
@@ -280,6 +281,18 @@ def _unused_entries(edition: Edition, referenced: set) -> list[Diagnostic]:
     return found
 
 
+def placed_texts(edition: Edition, table: IdTable) -> list[Document]:
+    """The documents the manifest's pointers place in the front and body of its text: the books' texts."""
+    text = edition.manifest.root.find(tei("text"))
+    placed = []
+    for division in (text.find(tei(name)) if text is not None else None for name in ("front", "body")):
+        for element in division.iter(tei("ptr")) if division is not None else ():
+            target = table.resolve(edition.manifest, element.get("target", ""))
+            if isinstance(target, Target) and target.document not in placed:
+                placed.append(target.document)
+    return placed
+
+
 def _manifest_coverage(edition: Edition, table: IdTable) -> list[Diagnostic]:
     """Texts in an edition folder that the manifest does not place."""
     if edition.manifest is None:
@@ -302,3 +315,28 @@ def _manifest_coverage(edition: Edition, table: IdTable) -> list[Diagnostic]:
             )
         )
     return found
+
+
+def _nothing_to_print(edition: Edition, table: IdTable) -> list[Diagnostic]:
+    """An edition whose books would hold no text: no text placed, or none with a word in it."""
+    if not edition.documents:
+        return []  # nothing could be read: each file's own error says why
+    if edition.manifest is not None:
+        texts = placed_texts(edition, table)
+        where = edition.manifest
+        anchor = where.root.find(f"{tei('text')}/{tei('body')}")
+        why = (f"its manifest {where.path.name} places no text that is there" if not texts
+               else f"the texts {where.path.name} places hold no words")
+        if where.root.tag == tei("teiCorpus"):
+            why = (f"{where.path.name} is a teiCorpus; the books print the texts a manifest places with <ptr> "
+                   "in its front and body, and it places none")
+    else:
+        texts = [d for d in edition.documents if d.root.find(tei("text")) is not None]
+        if not texts:
+            return []  # no TEI text at all (a register, a header, another vocabulary): the schema check says what
+        where, anchor = texts[0], None
+        why = "its <text> holds no words" if len(texts) == 1 else "no <text> of it holds a word"
+    if any("".join(d.root.find(tei("text")).itertext()).strip() for d in texts if d.root.find(tei("text")) is not None):
+        return []
+    return [finding(where, anchor if anchor is not None else where.root, "edition-empty",
+                    f"the edition has nothing to print: {why}")]

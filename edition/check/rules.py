@@ -87,6 +87,10 @@ RULES: dict[str, Rule] = {
              "The entry has no locator to print; nothing in the text is affected."),
         Rule("manifest-missing-text", _W, "A text in the edition folder is not placed by the manifest.",
              "The books hold what the manifest places; a file left out may be a draft."),
+        Rule("edition-empty", _E, "The edition has nothing to print (its manifest places no text with words).",
+             "The books would be empty."),
+        Rule("text-empty", _E, "A text yields no printed words (reported by the build).",
+             "The words of that text would be missing from the books."),
     ]
 }
 

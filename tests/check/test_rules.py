@@ -48,6 +48,7 @@ COVERED_BY_TEST = {
     "schema": "check/test_rules.py::test_schema_catches_misspelt_element_and_attribute",
     "schema-missing": "check/test_rules.py::test_schema_outside_the_edition_is_refused",
     "manifest-missing-text": "check/test_rules.py::test_text_left_out_of_the_manifest_is_reported",
+    "text-empty": "check/test_rules.py::test_text_empty_is_catalogued_for_the_renderer",
 }
 
 
@@ -225,3 +226,10 @@ def test_the_readme_table_gives_every_rule_its_severity_and_reason():
     assert rows == {rule.id: rule.severity.value for rule in RULES.values()}
     for rule in RULES.values():
         assert rule.why and rule.why in readme, rule.id
+
+
+def test_text_empty_is_catalogued_for_the_renderer():
+    # "text-empty" is reported by the build, which alone knows what a text yields in print; the check of
+    # the TEI reports an edition with nothing to print at all as "edition-empty".
+    assert RULES["text-empty"].severity.value == "error"
+    assert RULES["edition-empty"].severity.value == "error"
