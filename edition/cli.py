@@ -11,6 +11,7 @@ import click
 from . import __version__
 from .check import check_edition
 from .config import BuildConfig
+from .diagnostics import shorten
 from .errors import EditionError
 from .load import load_edition
 from .report import EXIT_INTERNAL, EXIT_USAGE, finish
@@ -207,13 +208,14 @@ def main(argv: list[str] | None = None) -> None:
     try:
         cli.main(args=args, prog_name="edition", standalone_mode=True)
     except EditionError as error:
-        click.echo(f"edition: {error}", err=True)
+        click.echo(f"edition: {' '.join(str(error).split())}", err=True)
         sys.exit(EXIT_USAGE)
     except Exception as error:  # the boundary: nothing but one line reaches the user
         if "--debug" in args:
             traceback.print_exc()
         click.echo(
-            f"edition: internal error: {type(error).__name__}: {error} (rerun with --debug for the traceback)",
+            f"edition: internal error: {type(error).__name__}: {shorten(' '.join(str(error).split()), 300)} "
+            "(rerun with --debug for the traceback)",
             err=True,
         )
         sys.exit(EXIT_INTERNAL)

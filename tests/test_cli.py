@@ -84,3 +84,17 @@ def test_internal_error_is_one_line_without_traceback(monkeypatch, capsys, tmp_p
     with pytest.raises(SystemExit):
         main(["--debug", "validate", str(RULES / "note-empty.xml")])
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_internal_error_with_a_long_many_line_message_stays_one_short_line(monkeypatch, capsys):
+    import edition.cli
+
+    def broken(edition, *settings):
+        raise OSError(36, "File name too long", "/tmp/" + "a" * 5000 + ".rng\nsecond line")
+
+    monkeypatch.setattr(edition.cli, "check_edition", broken)
+    with pytest.raises(SystemExit) as stop:
+        main(["validate", str(RULES / "note-empty.xml")])
+    err = capsys.readouterr().err
+    assert stop.value.code == 3
+    assert err.strip().count("\n") == 0 and len(err) < 500 and "characters)" in err

@@ -5,9 +5,9 @@ from __future__ import annotations
 from lxml import etree
 
 from .. import XML_ID, tei
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, shorten
 from ..load import Document, Edition
-from .references import IdTable
+from .references import IdTable, Target
 from .rules import finding
 
 READINGS = {tei("lem"), tei("rdg")}
@@ -69,14 +69,15 @@ def _check_app(document: Document, app, declared: set[str], table: IdTable) -> l
         for token in (reading.get("wit") or "").split():
             target = table.resolve(document, token)
             members = {token.lstrip("#")}
-            if target not in (None, "external") and target.element.tag == tei("listWit"):
+            if isinstance(target, Target) and target.element.tag == tei("listWit"):
                 members = witness_members(target.element)
             for member in members:
                 if member in seen and seen[member] is not reading and not _successive(seen[member], reading):
                     found.append(finding(
                         document, reading, "app-wit-repeated",
-                        f'witness "#{member}" is already named by the <{etree.QName(seen[member]).localname}> '
-                        f"on line {seen[member].sourceline} of this <app>; a witness has one reading per entry",
+                        f'witness "#{shorten(member)}" is already named by the '
+                        f"<{etree.QName(seen[member]).localname}> on line {document.locate(seen[member])[1]} "
+                        "of this <app>; a witness has one reading per entry",
                         "wit",
                     ))
                 seen.setdefault(member, reading)
@@ -86,7 +87,7 @@ def _check_app(document: Document, app, declared: set[str], table: IdTable) -> l
         if missing:
             found.append(finding(
                 document, app, "app-wit-missing",
-                "no reading of this <app> accounts for " + ", ".join(f'"#{w}"' for w in missing)
+                "no reading of this <app> accounts for " + ", ".join(f'"#{shorten(w)}"' for w in missing)
                 + "; add it to the @wit of the reading it supports",
             ))
     return found

@@ -8,7 +8,7 @@ from datetime import date
 from lxml import etree
 
 from .. import local_name, tei
-from ..diagnostics import Diagnostic
+from ..diagnostics import Diagnostic, shorten
 from ..load import Document, Edition
 from ..vocabulary import NAME_KINDS, REGISTER_LISTS
 from .references import POINTER_FROM_TO
@@ -27,6 +27,8 @@ _FROM_TO_WORDS = {tei("biblScope"), tei("citedRange"), tei("locus"), tei("locusG
 
 
 def is_iso_date(value: str) -> bool:
+    if len(value) > 40:
+        return False  # no date is that long (and a year of thousands of digits is no number Python reads)
     match = _ISO.match(value.strip())
     if not match or value != value.strip():
         return False
@@ -59,22 +61,30 @@ def _check_document(document: Document) -> list[Diagnostic]:
         tag = element.tag
         if tag == tei("choice"):
             found += _check_choice(document, element)
-        elif tag == tei("note") and not _has_content(element):
+        elif tag == tei("note") and element in in_text and not _in_register(element) and not _has_content(element):
             found.append(finding(document, element, "note-empty",
-                                 "<note> has no content; write the note or remove it"))
+                                 "<note> has no content, so the books would print a note call leading to "
+                                 "nothing; write the note or remove it"))
         for name in DATE_ATTRIBUTES:
             value = element.get(name)
             if value is None or (name in ("from", "to") and (tag in POINTER_FROM_TO or tag in _FROM_TO_WORDS)):
                 continue
-            if not is_iso_date(value):
+            if not value.strip():
+                found.append(finding(
+                    document, element, "date-empty",
+                    f"@{name} on <{local_name(element)}> is empty; give the date (YYYY, YYYY-MM or YYYY-MM-DD) "
+                    "or remove the attribute",
+                    name,
+                ))
+            elif not is_iso_date(value):
                 found.append(finding(
                     document, element, "date-not-iso",
-                    f'@{name}="{value}" on <{local_name(element)}> is not an ISO 8601 date; '
+                    f'@{name}="{shorten(value)}" on <{local_name(element)}> is not an ISO 8601 date; '
                     "write YYYY, YYYY-MM or YYYY-MM-DD (e.g. 1918-03-03)",
                     name,
                 ))
         if tag in NAMES and element in in_text and element.get("ref") is None and element.get("key") is None:
-            if not any(local_name(a) in REGISTER_LISTS for a in element.iterancestors()):
+            if not _in_register(element):
                 label = " ".join("".join(element.itertext()).split())
                 found.append(finding(
                     document, element, "name-unlinked",
@@ -82,6 +92,11 @@ def _check_document(document: Document) -> list[Diagnostic]:
                     "point it at its register entry",
                 ))
     return found
+
+
+def _in_register(element: etree._Element) -> bool:
+    """Inside a list of persons, places, organisations or works: read for the index, not printed as text."""
+    return any(local_name(a) in REGISTER_LISTS for a in element.iterancestors())
 
 
 def _has_content(element: etree._Element) -> bool:

@@ -1,8 +1,11 @@
-"""The catalogue of validation rules: each with an id, a severity and a one-line explanation."""
+"""The catalogue of validation rules (``rules.toml``): each with an id, a severity, what it finds and why it has
+that severity."""
 
 from __future__ import annotations
 
+import tomllib
 from dataclasses import dataclass
+from pathlib import Path
 
 from lxml import etree
 
@@ -12,53 +15,22 @@ from ..load import Document
 
 @dataclass(frozen=True)
 class Rule:
+    """A rule: an error when a book built despite it would be wrong, a warning when merely incomplete."""
+
     id: str
     severity: Severity
     summary: str
+    why: str  # the reason for the severity, as the README's table of rules gives it
 
 
-_E, _W = Severity.ERROR, Severity.WARNING
+def _catalogue() -> dict[str, Rule]:
+    with (Path(__file__).with_name("rules.toml")).open("rb") as handle:
+        tables = tomllib.load(handle)
+    return {rule_id: Rule(rule_id, Severity(table["severity"]), table["summary"], table["why"])
+            for rule_id, table in tables.items()}
 
-RULES: dict[str, Rule] = {
-    rule.id: rule
-    for rule in [
-        Rule("xml-malformed", _E, "The file is not well-formed XML."),
-        Rule("xml-encoding", _E, "The file's bytes are not in the encoding it declares (use UTF-8)."),
-        Rule("xml-empty", _E, "The file is empty."),
-        Rule("xml-entity", _E, "Entity declarations and unexpanded entity references are refused."),
-        Rule("xml-too-large", _E, "The file is larger than the loader accepts."),
-        Rule("file-unreadable", _E, "The file cannot be read."),
-        Rule("xinclude-refused", _E, "An XInclude reaches outside the edition folder, a URL, or itself."),
-        Rule("schema", _E,
-             "The file does not match its RELAX NG schema (an element or attribute out of place or misspelt)."),
-        Rule("schema-missing", _E,
-             "The schema the file's xml-model names is not in the edition folder, or cannot be used."),
-        Rule("face-missing-characters", _W, "The texts use characters none of the book's faces has."),
-        Rule("settings-unknown", _E, "edition.toml has a key or section this tool does not know (a misspelling?)."),
-        Rule("settings-invalid", _E, "A value in edition.toml is of the wrong kind or not one of its choices."),
-        Rule("schema-substituted", _W,
-             "The file names a schema by a URL that is not available offline; TEI P5 tei_all was checked instead."),
-        Rule("id-duplicate", _E, "An xml:id is used twice in the edition (ids are unique across files)."),
-        Rule("ref-unresolved", _E, "A pointer (#id or file.xml#id) reaches nothing in the edition."),
-        Rule("ref-wrong-kind", _E, "A pointer reaches the wrong kind of thing (persName to a non-person, ...)."),
-        Rule("wit-undeclared", _E, "A @wit names a witness that no listWit declares."),
-        Rule("app-lem-multiple", _E, "An <app> has more than one <lem>."),
-        Rule("app-wit-repeated", _E, "A witness is named by two readings of one <app>."),
-        Rule("app-wit-missing", _W, "A declared witness is accounted for by no reading of an <app>."),
-        Rule("choice-unpaired", _E, "A <choice> does not pair sic/corr, orig/reg or abbr/expan."),
-        Rule("note-empty", _E, "A <note> has no content."),
-        Rule("date-not-iso", _E, "A date attribute is not an ISO 8601 date (YYYY, YYYY-MM, YYYY-MM-DD, ...)."),
-        Rule("name-unlinked", _W, "A name in a text (persName, title, placeName, orgName) has no @ref."),
-        Rule("register-unused", _W, "A register entry is referred to from nowhere."),
-        Rule("manifest-missing-text", _W, "A text in the edition folder is not placed in edition.xml."),
-        # reported by the build, which alone knows what a text prints
-        Rule("render-generic", _W,
-             "An element has no rendering of its own; its content is printed as plain text (once per name)."),
-        Rule("render-placeholder", _W, "An image or a character the text names cannot be shown (a file not in the "
-             "edition, an image on the web, a <g> declared nowhere); a placeholder is printed in its place."),
-        Rule("text-empty", _W, "A text prints no words at all."),
-    ]
-}
+
+RULES: dict[str, Rule] = _catalogue()
 
 
 def finding(document: Document, element: etree._Element, rule: str, message: str,

@@ -149,3 +149,91 @@ def test_a_broken_file_does_not_cascade_into_other_files(run, mini_edition):
     two.write_text(two.read_text(encoding="utf-8").replace("</head>", "</hed>", 1), encoding="utf-8")
     rules = [(d["rule"], d["path"].rsplit("/", 1)[-1]) for d in diagnostics_of(run, mini_edition)]
     assert rules == [("xml-malformed", "two.xml")]
+
+
+# --- pointers out of the edition, and pointers too odd to follow -----------------------------------
+
+
+def test_pointers_into_absent_files_are_one_warning_per_file(run, tmp_path):
+    letter = tmp_path / "let695.xml"
+    shutil.copy(FIXTURES / "rules" / "ref-outside.xml", letter)
+    result = run("validate", letter)
+    assert result.exit_code == 0, result.stderr
+    found = [d for d in diagnostics_of(run, letter)]
+    assert [d["rule"] for d in found] == ["ref-outside"] * 4
+    assert "1 more pointer into it" in found[0]["message"]
+
+
+def test_a_broken_pointer_inside_an_edition_stays_an_error(run, mini_edition):
+    one = mini_edition / "texts" / "one.xml"
+    source = one.read_text(encoding="utf-8")
+    for broken in ('target="#two-p9"', 'target="two.xml#two-p9"', 'target="tow.xml#two-p1"'):
+        one.write_text(source.replace('target="#two-p1"', broken), encoding="utf-8")
+        found = diagnostics_of(run, one)
+        assert [d["rule"] for d in found] == ["ref-unresolved"], broken
+        assert run("validate", one).exit_code == 1
+
+
+def test_a_text_the_manifest_places_outside_the_edition_is_an_error(run, mini_edition):
+    manifest = mini_edition / "edition.xml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace('target="texts/two.xml"', 'target="../two.xml"'),
+                        encoding="utf-8")
+    found = {(d["rule"], d["path"].rsplit("/", 1)[-1]) for d in diagnostics_of(run, mini_edition)}
+    assert ("ref-unresolved", "edition.xml") in found
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["a" * 5000 + ".xml#x", "x%00.xml#y", "http://[::1", "%", "#" + "a" * 3000, "x.xml#" + "y" * 3000, "a/" * 2000 + "b.xml"],
+    ids=["name-too-long", "nul", "bad-url", "lone-percent", "long-id", "long-fragment", "deep-path"],
+)
+def test_pointers_of_odd_shapes_are_reported_not_crashed_on(run, tmp_path, token):
+    path = tmp_path / "odd.xml"
+    path.write_text((FIXTURES / "rules" / "ref-unresolved.xml").read_text(encoding="utf-8")
+                    .replace('target="#nowhere"', f'target="{token}"'), encoding="utf-8")
+    result = run("validate", path)
+    assert result.exit_code in (0, 1) and "internal error" not in result.stderr
+    for line in result.stderr.splitlines():
+        assert len(line) < 700, line[:100]
+
+
+def test_a_megabyte_pointer_is_neither_compared_whole_nor_quoted_whole(run, tmp_path, monkeypatch):
+    import difflib
+
+    compared = []
+    real = difflib.get_close_matches
+    monkeypatch.setattr(difflib, "get_close_matches", lambda word, *a, **k: compared.append(len(word)) or real(word, *a, **k))
+    path = tmp_path / "big.xml"
+    path.write_text((FIXTURES / "rules" / "ref-unresolved.xml").read_text(encoding="utf-8")
+                    .replace('target="#nowhere"', 'target="#' + "a" * 1_000_000 + '"'), encoding="utf-8")
+    found = diagnostics_of(run, path)
+    assert all(length <= 64 for length in compared)
+    long = [d for d in found if "1,000,001 characters" in d["message"]]
+    assert len(long) == 1 and len(long[0]["message"]) < 200
+
+
+def test_many_unresolved_pointers_in_one_attribute_are_counted(run, tmp_path):
+    path = tmp_path / "many.xml"
+    tokens = " ".join(f"#n{i}" for i in range(5000))
+    path.write_text((FIXTURES / "rules" / "ref-unresolved.xml").read_text(encoding="utf-8")
+                    .replace('target="#nowhere"', f'target="{tokens}"'), encoding="utf-8")
+    found = [d for d in diagnostics_of(run, path) if d["line"] == 14 and d["column"] == 16]
+    assert len(found) == 11
+    assert "4,990 more pointers" in found[-1]["message"] or any("4,990 more" in d["message"] for d in found)
+
+
+# --- severities and their reasons --------------------------------------------------------------------
+
+
+def test_the_readme_table_gives_every_rule_its_severity_and_reason():
+    readme = (FIXTURES.parents[1] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([\w-]+)` \| (error|warning) \| .+ \|$", readme, re.M))
+    assert rows == {rule.id: rule.severity.value for rule in RULES.values()}
+    for rule in RULES.values():
+        assert rule.why and rule.why in readme, rule.id
+
+
+def test_the_readmes_table_of_rules_is_the_catalogue():
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| `([a-z-]+)` \| (error|warning) \|", readme, flags=re.M))
+    assert rows == {rule.id: rule.severity.value for rule in RULES.values()}
