@@ -353,8 +353,10 @@ def run_watch(config: WatchConfig, stop: threading.Event | None = None,
     source = config.build.sources[0]
     preview = Preview() if config.serve else None
     server = rebuilder = None
+    on_term = None
     if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _interrupt)  # stopped by a process manager: as by Ctrl-C, the build too
+        # stopped by a process manager: as by Ctrl-C, the build too; the handler before is put back at the end
+        on_term = signal.signal(signal.SIGTERM, _interrupt)
     try:
         if preview is not None:
             server = PreviewServer(preview, config.port)
@@ -402,5 +404,7 @@ def run_watch(config: WatchConfig, stop: threading.Event | None = None,
             rebuilder.close()
         if server is not None:
             server.close()
+        if on_term is not None:
+            signal.signal(signal.SIGTERM, on_term)
     console("stopped watching")
     return 0

@@ -99,14 +99,16 @@ def test_pointers_into_a_files_own_project_do_not_stop_its_build(run, name):
     result = run("validate", "--format", "json", shared_path("foreign-tei", *name.split("/")))
     found = json.loads(result.stdout)["diagnostics"]
     assert "ref-outside" in {d["rule"] for d in found}
-    # what may stay is the schema's view: tei_all checked in place of the project's own schema
-    assert {d["rule"] for d in found if d["severity"] == "error"} <= {"schema"}
+    # tei_all, checked in place of the project's own schema, may disagree: a warning (schema-unclaimed), never
+    # an error that stops the build
+    assert not [d for d in found if d["severity"] == "error"]
 
 
-def test_a_file_whose_only_faults_are_pointers_into_its_project_builds_without_force(run, tmp_path):
+@pytest.mark.parametrize("name", LARGER_PROJECTS, ids=lambda n: n.split("/")[0])
+def test_a_file_whose_only_faults_are_pointers_into_its_project_builds_without_force(run, tmp_path, name):
     from conftest import shared_path
 
-    source = shared_path("foreign-tei", "pta", "pta0013.pta003.pta-grc1.xml")
+    source = shared_path("foreign-tei", *name.split("/"))
     result = run("build", source, "--out", tmp_path, "-q")
     assert result.exit_code == 0, result.stderr
     assert "[ref-outside]" in result.stderr and " error:" not in result.stderr

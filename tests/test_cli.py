@@ -43,7 +43,8 @@ def test_diagnostics_are_clickable_sorted_and_summarised(run, tmp_path):
     keys = [(m["path"], int(m["line"]), int(m["col"])) for m in parsed]
     assert keys == sorted(keys)
     assert {m["path"].rsplit("/", 1)[-1] for m in parsed} == {"ref-unresolved.xml", "date-not-iso.xml"}
-    assert summary == f"{len(diagnostics)} errors, 0 warnings in 2 files"
+    # date-not-iso.xml names no schema: tei_all's view of its dates comes as three warnings (schema-unclaimed)
+    assert summary == f"{len(diagnostics) - 3} errors, 3 warnings in 2 files"
     assert result.exit_code == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -70,6 +70,7 @@ class SchemaChoice:
     title: str
     own: bool  # the edition's own schema file, not one of the TEI's
     notes: tuple[Diagnostic, ...] = ()
+    named: bool = True  # the file names this grammar itself (not checked by default, nor in place of another)
 
 
 def schema_of(document: Document) -> tuple[str, str] | None:
@@ -99,7 +100,7 @@ def choose(document: Document, root_dir: Path, settings: SchemaSettings) -> Sche
     if named is None:
         if settings.default is None or not _is_tei(document):
             return None
-        return _published(settings.default)
+        return replace(_published(settings.default), named=False)
     href, kind = named
     parts = urlsplit(href)
     if parts.scheme.lower() in ("http", "https", "ftp") or parts.netloc:
@@ -110,6 +111,13 @@ def choose(document: Document, root_dir: Path, settings: SchemaSettings) -> Sche
     # normpath, not resolve: a schema folder linked into the edition on purpose is the editor's choice
     path = Path(os.path.normpath(document.path.parent / unquote(parts.path)))
     inside = path.is_relative_to(root_dir)
+    try:
+        path.is_file()
+    except (OSError, ValueError):  # too long for a file name, or a character no file name may hold
+        line, column = model_position(document)
+        return Diagnostic(document.display, line, column, Severity.ERROR, "schema-missing",
+                          f'the xml-model href ({len(href)} characters) cannot be a file name; fix the href of '
+                          "<?xml-model?>")
     if inside and path.is_file() and kind == "rng":
         return SchemaChoice(path, "the schema this file names", own=True)
     name = _PUBLISHED_NAME.search("/" + path.name)
@@ -136,7 +144,7 @@ def _substitute(document: Document, settings: SchemaSettings, why: str) -> Schem
     note = Diagnostic(document.display, line, column, Severity.WARNING, "schema-substituted",
                       f"{why}; checked against {schema.title} instead, so rules of that project's own schema "
                       "were not checked")
-    return SchemaChoice(schema.path, schema.title, own=False, notes=(note,))
+    return SchemaChoice(schema.path, schema.title, own=False, notes=(note,), named=False)
 
 
 def model_position(document: Document) -> tuple[int, int]:

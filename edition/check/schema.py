@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 import re
 from copy import deepcopy
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from lxml import etree
 
@@ -66,7 +66,7 @@ def check_document(document: Document, root_dir, settings: SchemaSettings = DEFA
     if isinstance(choice, Diagnostic):
         return [choice]
     try:
-        return list(choice.notes) + validate(document, choice)
+        found = validate(document, choice)
     except UnusableGrammar as error:
         line, column = model_position(document)
         if choice.own:
@@ -75,6 +75,10 @@ def check_document(document: Document, root_dir, settings: SchemaSettings = DEFA
                                "the file was not checked against it")]
         return [Diagnostic(document.display, line, column, Severity.ERROR, "schema",
                            f"the check against {choice.title} could not run: {error}")]
+    if not choice.named:  # a grammar the file never claimed: what it departs from may be its project's own
+        found = [replace(d, severity=Severity.WARNING, rule="schema-unclaimed") if d.rule == "schema" else d
+                 for d in found]
+    return list(choice.notes) + found
 
 
 def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:

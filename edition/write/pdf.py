@@ -87,6 +87,10 @@ class PdfWriter:
         self.renderer.__exit__(None, None, None)
         self.renderer = self.new_renderer().__enter__()
 
+    def laid_out_here(self, why: str) -> None:
+        self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.WARNING, "layout-serial",
+                                           f"parallel layout gave up: {why}; the book is the same, only slower"))
+
     def cache_salt(self) -> str:
         """What every layout of this build depends on besides its own HTML: code, styles, faces, settings."""
         fonts = [face.path for faces in faces_of(self.edition.book, self.edition_root) for face in faces]
@@ -419,7 +423,10 @@ class PdfWriter:
                                           f"on {max(1, min(self.processes, len(jobs)))} processes")
             elif jobs:
                 self.progress(Stage.BODY_AGAIN, f"{len(jobs)} texts whose cross-references change their digits")
-            for index, data in lay_out(jobs, self.lay_out_unit, self.fresh_renderer, self.processes):
+            if len(jobs) > 1 and self.processes > 1:
+                self.renderer.settle()  # nothing of the font machinery half set up when the workers fork
+            for index, data in lay_out(jobs, self.lay_out_unit, self.fresh_renderer, self.processes,
+                                       fallback=self.laid_out_here):
                 self.cache.put(keys[index], data)
                 results[index] = self.load_unit(data)
                 laid_out.append(units[index].id)

@@ -15,8 +15,11 @@ import hashlib
 import multiprocessing
 import os
 import re
+import signal
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -146,17 +149,37 @@ class LayoutCache:
 
 _worker_job: Callable[[str], bytes] | None = None
 
+# A worker that sends nothing back for this long is taken to be stuck (a library's lock inherited in the fork, a
+# worker killed from outside): the units it had not returned are laid out here instead. No unit of a real book
+# takes near this long; the 917-page synthetic volume lays out whole in about 80 s.
+STALL_SECONDS = 900.0
+
+
+def _start_worker(fresh: Callable[[], None]) -> None:
+    # a worker ends when told to, whatever handler the parent had (the watch turns TERM into Ctrl-C); Ctrl-C at
+    # the terminal is the parent's to handle, which then stops the workers
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    fresh()
+
 
 def _run(job: tuple[int, str]) -> tuple[int, bytes]:
     index, source = job
     return index, _worker_job(source)
 
 
+class Stalled(Exception):
+    """The worker processes stopped returning units."""
+
+
 def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Callable[[], None],
-            processes: int) -> Iterator[tuple[int, bytes]]:
+            processes: int, stall: float = STALL_SECONDS,
+            fallback: Callable[[str], None] = lambda why: None) -> Iterator[tuple[int, bytes]]:
     """Run ``job`` on each (unit, HTML) and yield (unit, its layout as bytes) as each is done. With more than one
     job and process, the jobs run in forked worker processes, each with a renderer of its own (``fresh``), the
-    longest first; else here, one after the other."""
+    longest first; else here, one after the other. Should the workers die or return nothing for ``stall``
+    seconds, the units not yet returned are laid out here, and ``fallback`` is told why: the build is slower,
+    never stuck. An error a job raises is raised here."""
     global _worker_job
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for index, source in jobs:
@@ -164,11 +187,31 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
         return
     _worker_job = job
     ordered = sorted(jobs, key=lambda item: -len(item[1]))
-    context = multiprocessing.get_context("fork")
+    left = dict(ordered)
+    before = set(multiprocessing.active_children())
+    executor = ProcessPoolExecutor(min(processes, len(jobs)), mp_context=multiprocessing.get_context("fork"),
+                                   initializer=_start_worker, initargs=(fresh,))
     try:
-        with context.Pool(min(processes, len(jobs)), initializer=fresh) as pool:
-            yield from pool.imap_unordered(_run, ordered)
+        futures = {executor.submit(_run, item) for item in ordered}
+        while futures:
+            done, futures = wait(futures, timeout=stall, return_when=FIRST_COMPLETED)
+            if not done:
+                raise Stalled(f"no unit came back from the worker processes in {stall:.0f} s")
+            for future in done:
+                index, data = future.result()
+                del left[index]
+                yield index, data
+    except (BrokenProcessPool, Stalled) as error:
+        why = str(error) or "a worker process ended unexpectedly"
+        for child in set(multiprocessing.active_children()) - before:
+            child.kill()
+            child.join(5)
+        executor.shutdown(wait=False, cancel_futures=True)
+        fallback(f"{why}; {len(left)} units laid out in the main process instead")
+        for index, source in left.items():
+            yield index, job(source)
     finally:
+        executor.shutdown(wait=True, cancel_futures=True)
         _worker_job = None
 
 

@@ -236,6 +236,11 @@ class Renderer:
     def __exit__(self, *exc):
         logging.getLogger("weasyprint").removeHandler(self.log)
 
+    def settle(self) -> None:
+        """Lay out one word, so that the font machinery (fontconfig, which Pango initialises on a thread of its
+        own) is fully set up: a process forked while it is half set up would wait for it forever."""
+        self.render(html.fromstring("<html><body><p>x</p></body></html>"))
+
     def render(self, root: etree._Element) -> Rendered:
         """Lay out one HTML document (a model tree); a WeasyPrint failure becomes one clear EditionError."""
         source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")

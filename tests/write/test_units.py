@@ -113,3 +113,61 @@ def test_laid_out_pages_travel_as_bytes_and_print_the_same(renderer, tmp_path):
         renderer.write([(document, list(range(len(document))))], out, 0)
         texts.append([page.extract_text() for page in PdfReader(str(out)).pages])
     assert texts[0] == texts[1]
+
+
+# --- the worker processes: a stuck or dead worker makes the build slower, never stuck ----------------------
+
+def _in_worker_unless(parent: int, action):
+    import os
+
+    def job(source: str) -> bytes:
+        if os.getpid() != parent and source == "stuck":
+            action()
+        return source.upper().encode()
+    return job
+
+
+def _lay_out_all(job, stall: float) -> tuple[dict[int, bytes], list[str]]:
+    from edition.write.units import lay_out
+
+    told: list[str] = []
+    jobs = [(0, "one"), (1, "stuck"), (2, "three"), (3, "four")]
+    done = dict(lay_out(jobs, job, fresh=lambda: None, processes=2, stall=stall, fallback=told.append))
+    return done, told
+
+
+def test_units_come_back_from_the_workers_with_nothing_to_report():
+    import os
+
+    done, told = _lay_out_all(_in_worker_unless(os.getpid(), lambda: None), stall=60)
+    assert done == {0: b"ONE", 1: b"STUCK", 2: b"THREE", 3: b"FOUR"} and told == []
+
+
+def test_a_stuck_worker_is_given_up_and_its_units_laid_out_here():
+    import os
+    import time
+
+    done, told = _lay_out_all(_in_worker_unless(os.getpid(), lambda: time.sleep(120)), stall=2)
+    assert done == {0: b"ONE", 1: b"STUCK", 2: b"THREE", 3: b"FOUR"}
+    assert len(told) == 1 and "no unit came back from the worker processes in 2 s" in told[0]
+
+
+def test_a_worker_that_dies_is_replaced_by_this_process():
+    import multiprocessing
+    import os
+
+    before = set(multiprocessing.active_children())
+    done, told = _lay_out_all(_in_worker_unless(os.getpid(), lambda: os._exit(9)), stall=60)
+    assert done == {0: b"ONE", 1: b"STUCK", 2: b"THREE", 3: b"FOUR"}
+    assert len(told) == 1 and "laid out in the main process instead" in told[0]
+    assert set(multiprocessing.active_children()) <= before  # no worker left behind
+
+
+def test_an_error_in_a_unit_is_raised_not_hidden():
+    import os
+
+    def fail():
+        raise ValueError("a unit that cannot be laid out")
+
+    with pytest.raises(ValueError, match="cannot be laid out"):
+        _lay_out_all(_in_worker_unless(os.getpid(), fail), stall=60)
