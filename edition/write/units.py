@@ -152,7 +152,7 @@ _worker_job: Callable[[str], bytes] | None = None
 # A worker that sends nothing back for this long is taken to be stuck (a library's lock inherited in the fork, a
 # worker killed from outside): the units it had not returned are laid out here instead. No unit of a real book
 # takes near this long; the 917-page synthetic volume lays out whole in about 80 s.
-STALL_SECONDS = 900.0
+STALL_SECONDS = 600.0
 
 
 def _start_worker(fresh: Callable[[], None]) -> None:
@@ -203,20 +203,37 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
                 yield index, data
     except (BrokenProcessPool, Stalled) as error:
         why = str(error) or "a worker process ended unexpectedly"
-        for child in set(multiprocessing.active_children()) - before:
-            child.kill()
-            child.join(5)
+        _end_workers(before)
         executor.shutdown(wait=False, cancel_futures=True)
         fallback(f"{why}; {len(left)} units laid out in the main process instead")
         for index, source in left.items():
             yield index, job(source)
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
+        _end_workers(before)  # none is left, whatever happened
         _worker_job = None
 
 
+def _end_workers(before: set) -> None:
+    for child in set(multiprocessing.active_children()) - before:
+        child.kill()
+        child.join(5)
+
+
 def processes_available() -> int:
+    """The cores this process may use: those it may run on, fewer where a container's CPU quota says so."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = _cpu_quota(Path("/sys/fs/cgroup/cpu.max"))
+    return max(1, min(cores, quota)) if quota else cores
+
+
+def _cpu_quota(path: Path) -> int | None:
+    """The whole cores a cgroup v2 ``cpu.max`` ("200000 100000", or "max 100000") allows, if it limits them."""
+    try:
+        limit, period = path.read_text(encoding="ascii").split()[:2]
+        return -(-int(limit) // int(period)) if limit != "max" else None
+    except (OSError, ValueError):
+        return None
