@@ -90,6 +90,7 @@ def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
     found = _unknown_names(document, work, original, grammar, choice)
     relaxng = compiled(grammar, {e.tag for e in work.iter(etree.Element)})
     reported: set[tuple] = set()
+    messages: dict[tuple, str] = {}  # a message worked out once for each kind of misplacement
     for _ in range(MAX_ROUNDS):
         if relaxng.validate(etree.ElementTree(work)):
             return found
@@ -99,7 +100,7 @@ def validate(document: Document, choice: SchemaChoice) -> list[Diagnostic]:
             if key in reported:
                 continue
             reported.add(key)
-            found.append(_diagnostic(document, original, grammar, choice, error))
+            found.append(_diagnostic(document, original, grammar, choice, error, messages))
             progress |= _set_aside(error)
         if not progress:
             break
@@ -207,8 +208,10 @@ def _culprits(error_log, work: etree._Element, grammar: Grammar) -> list[_Found]
     """libxml2's errors of one run, each tied to the element it is about. An element's complaint
     about content in which a descendant is already blamed is a cascade, and dropped."""
     by_line: dict[int, list[etree._Element]] = {}
+    by_name: dict[tuple[int, str], list[etree._Element]] = {}  # a file on one line has all its elements on it
     for element in work.iter(etree.Element):
         by_line.setdefault(element.sourceline, []).append(element)
+        by_name.setdefault((element.sourceline, etree.QName(element).localname), []).append(element)
     errors: dict[tuple, _Found] = {}
     for entry in error_log:
         kind, match = next(((k, m) for k, pattern in _PATTERNS if (m := pattern.search(entry.message))), (None, None))
@@ -217,7 +220,7 @@ def _culprits(error_log, work: etree._Element, grammar: Grammar) -> list[_Found]
         detail = {k: v for k, v in match.groupdict().items() if v}
         name = detail.get("child") or detail.get("element")
         candidates = by_line.get(entry.line, [])
-        named = [e for e in candidates if name and etree.QName(e).localname == name.split(":")[-1]]
+        named = by_name.get((entry.line, name.split(":")[-1]), []) if name else []
         if not named and len(candidates) > 1 and kind in ("incomplete", "text"):
             named = _failing_alone(grammar, candidates)
         element = (named or candidates or [None])[0]
@@ -300,14 +303,18 @@ def _remove(element: etree._Element) -> None:
     parent.remove(element)
 
 
-def _diagnostic(document: Document, original, grammar: Grammar, choice: SchemaChoice, error: _Found) -> Diagnostic:
+def _diagnostic(document: Document, original, grammar: Grammar, choice: SchemaChoice, error: _Found,
+                messages: dict[tuple, str]) -> Diagnostic:
     element = error.element
     source = original.get(element, element)
     shown = _shown(element)
     if error.kind == "misplaced":
         parent = element.getparent()
-        return Diagnostic(*document.locate(source), Severity.ERROR, "schema",
-                          _misplaced(grammar, element, parent, error.detail))
+        key = (element.tag, parent.tag if parent is not None else None, error.detail.get("expected"),
+               tuple(sorted((element.nsmap | (parent.nsmap if parent is not None else {})).items(), key=str)))
+        if key not in messages:
+            messages[key] = _misplaced(grammar, element, parent, error.detail)
+        return Diagnostic(*document.locate(source), Severity.ERROR, "schema", messages[key])
     if error.kind in ("attribute", "attributes"):
         attribute, message = describe_value_error(grammar, element, error.detail.get("attribute"))
         if attribute is not None:
