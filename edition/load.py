@@ -236,6 +236,50 @@ class Edition:
         return self.focus is None or document.path in self.focus
 
 
+@dataclass(eq=False)
+class Member(Document):
+    """A ``TEI`` written inside a ``teiCorpus`` file: a text of the edition on its own, with its own header,
+    located in the corpus's file."""
+
+    corpus: Document | None = None
+    element: etree._Element | None = None
+    name: str = ""  # unique in the edition: the text's id where the TEI has no xml:id
+
+    @property
+    def root(self) -> etree._Element:
+        return self.element
+
+    def locate(self, element: etree._Element, attribute: str | None = None) -> tuple[str, int, int]:
+        return self.corpus.locate(element, attribute)
+
+
+def corpus_members(document: Document) -> list[tuple[etree._Element | None, list[Member]]]:
+    """The texts written inside a ``teiCorpus``, in order, grouped by the corpus they stand in: (None, texts)
+    for those directly in it, (the inner ``teiCorpus``, texts) for each corpus inside it (its texts at any
+    depth). Empty for any other document."""
+    root = document.root
+    if root.tag != tei("teiCorpus"):
+        return []
+    stem = re.sub(r"\W+", "-", document.path.stem)
+    count = 0
+
+    def member(element: etree._Element) -> Member:
+        nonlocal count
+        count += 1
+        return Member(document.path, document.display, document.tree, document.source, corpus=document,
+                      element=element, name=f"{stem}-{count}")
+
+    groups: list[tuple[etree._Element | None, list[Member]]] = []
+    for child in root:
+        if child.tag == tei("TEI"):
+            if not groups or groups[-1][0] is not None:
+                groups.append((None, []))
+            groups[-1][1].append(member(child))
+        elif child.tag == tei("teiCorpus"):
+            groups.append((child, [member(e) for e in child.iter(tei("TEI"))]))
+    return [(corpus, texts) for corpus, texts in groups if texts]
+
+
 def display_path(path: Path) -> str:
     """A path as the editor typed it: relative to the working folder where possible."""
     try:

@@ -141,3 +141,57 @@ def test_notes_nested_too_deep_for_the_layout_stop_the_build_as_a_document_error
     result = run("build", mini_edition, "--out", tmp_path / "out", "-q")
     assert result.exit_code == 1, result.stderr
     assert "[xml-too-deep]" in result.stderr and "RecursionError" not in result.stderr
+
+
+# --- a teiCorpus with its texts written inside it ------------------------------------------------------
+
+def _header(title: str) -> str:
+    return (f"<teiHeader><fileDesc><titleStmt><title>{title}</title></titleStmt><publicationStmt><p>p</p>"
+            "</publicationStmt><sourceDesc><p>Born digital.</p></sourceDesc></fileDesc></teiHeader>")
+
+
+CORPUS = ('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">' + _header("Letters of a summer")
+          + "<TEI>" + _header("To Anna") + "<text><body><p>Dear Anna, the lake is cold.</p></body></text></TEI>"
+          + '<teiCorpus xml:id="replies">' + _header("Her replies")
+          + '<TEI xml:id="reply-one">' + _header("From Anna")
+          + '<text><body><p>The lake was warm<note>She means July.</note> in my day.</p></body></text></TEI>'
+          + "</teiCorpus></teiCorpus>")
+
+
+@pytest.mark.slow
+def test_a_tei_corpus_prints_the_texts_written_inside_it(run, tmp_path):
+    from pypdf import PdfReader
+
+    source = tmp_path / "letters.xml"
+    source.write_text(CORPUS, encoding="utf-8")
+    result = run("build", source, "--out", tmp_path / "out", "-q")
+    assert result.exit_code == 0, result.stderr
+    text = " ".join(page.extract_text() for page in PdfReader(tmp_path / "out" / "letters.pdf").pages)
+    text = " ".join(text.split())
+    for words in ("Letters of a summer", "To Anna", "Dear Anna, the lake is cold.", "Her replies", "From Anna",
+                  "The lake was warm", "She means July."):
+        assert words in text, words
+    assert text.index("the lake is cold") < text.index("The lake was warm")
+
+
+def test_a_tei_corpus_gives_a_text_for_each_tei_in_it_and_a_part_for_each_corpus(tmp_path):
+    from edition.load import load_edition
+    from edition.model import build_book
+
+    source = tmp_path / "letters.xml"
+    source.write_text(CORPUS, encoding="utf-8")
+    edition, diagnostics = load_edition([source])
+    book = build_book(edition)
+    assert [(part.title, [text.title for text in part.texts]) for part in book.parts] == [
+        ("", ["To Anna"]), ("Her replies", ["From Anna"])]
+    assert [text.id for part in book.parts for text in part.texts] == ["letters-1", "reply-one"]
+
+
+def test_a_tei_corpus_without_a_text_has_nothing_to_print(run, tmp_path):
+    source = tmp_path / "empty.xml"
+    source.write_text('<teiCorpus xmlns="http://www.tei-c.org/ns/1.0">' + _header("Nothing") + "</teiCorpus>",
+                      encoding="utf-8")
+    result = run("validate", "--format", "json", source)
+    found = json.loads(result.stdout)["diagnostics"]
+    assert [d["rule"] for d in found if d["severity"] == "error"] == ["edition-empty"]
+    assert "holds no <TEI> text" in next(d["message"] for d in found if d["rule"] == "edition-empty")

@@ -12,7 +12,7 @@ from lxml import etree
 
 from .. import TEI_NS, XML_ID, local_name, tei
 from ..diagnostics import Diagnostic, shorten
-from ..load import Document, Edition, file_status, is_url, local_file, split_reference
+from ..load import Document, Edition, corpus_members, file_status, is_url, local_file, split_reference
 from ..vocabulary import ENTRY_ELEMENTS, WORK, entry_kind, name_kind
 from .rules import finding
 
@@ -282,7 +282,11 @@ def _unused_entries(edition: Edition, referenced: set) -> list[Diagnostic]:
 
 
 def placed_texts(edition: Edition, table: IdTable) -> list[Document]:
-    """The documents the manifest's pointers place in the front and body of its text: the books' texts."""
+    """The documents the manifest's pointers place in the front and body of its text (or the texts a teiCorpus
+    holds written inside it): the books' texts."""
+    members = [text for _, texts in corpus_members(edition.manifest) for text in texts]
+    if members:
+        return members
     text = edition.manifest.root.find(tei("text"))
     placed = []
     for division in (text.find(tei(name)) if text is not None else None for name in ("front", "body")):
@@ -328,8 +332,8 @@ def _nothing_to_print(edition: Edition, table: IdTable) -> list[Diagnostic]:
         why = (f"its manifest {where.path.name} places no text that is there" if not texts
                else f"the texts {where.path.name} places hold no words")
         if where.root.tag == tei("teiCorpus"):
-            why = (f"{where.path.name} is a teiCorpus; the books print the texts a manifest places with <ptr> "
-                   "in its front and body, and it places none")
+            why = (f"{where.path.name} is a teiCorpus that holds no <TEI> text (written in it or included with "
+                   "XInclude)" if not texts else f"the texts of the teiCorpus {where.path.name} hold no words")
     else:
         texts = [d for d in edition.documents if d.root.find(tei("text")) is not None]
         if not texts:

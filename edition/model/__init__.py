@@ -31,7 +31,7 @@ __all__ = ["Book", "Metadata", "Note", "Occurrence", "Part", "Reading", "Registe
 
 
 def text_id_of(document: Document) -> str:
-    return document.root.get(XML_ID) or re.sub(r"\W+", "-", document.path.stem)
+    return document.root.get(XML_ID) or getattr(document, "name", "") or re.sub(r"\W+", "-", document.path.stem)
 
 
 def build_book(edition: Edition, settings: EditionSettings | None = None) -> Book:

@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from .. import XML_ID, XML_LANG, local_name, tei
-from ..load import Document, Edition
+from ..load import Document, Edition, corpus_members
 from ..words import Words, words_for
 from .book import Metadata, Part, Witness
 from .plain import plain_text
@@ -22,7 +22,12 @@ def _source_desc(document: Document):
 
 
 def header_title(document: Document, kind: str = "main") -> str:
-    stmt = _title_stmt(document)
+    return header_title_of(document.root, kind)
+
+
+def header_title_of(root: etree._Element, kind: str = "main") -> str:
+    """The title of a TEI or teiCorpus element's header (``kind``: main, sub, short)."""
+    stmt = root.find(f"{tei('teiHeader')}/{tei('fileDesc')}/{tei('titleStmt')}")
     if stmt is None:
         return ""
     titles = stmt.findall(tei("title"))
@@ -179,6 +184,11 @@ def ordered_documents(edition: Edition) -> tuple[list[Document], list[tuple[Part
         texts = [d for d in edition.documents if d.root.find(tei("text")) is not None]
         return [], [(Part("part-1", "", ""), texts)]
     manifest = edition.manifest
+    members = corpus_members(manifest)
+    if members:  # a teiCorpus with its texts written inside it: a part for each corpus inside it
+        return [], [(Part((corpus.get(XML_ID) if corpus is not None else None) or f"part-{number}", str(number),
+                          header_title_of(corpus) if corpus is not None else ""), texts)
+                    for number, (corpus, texts) in enumerate(members, start=1)]
     by_path = {d.path: d for d in edition.documents}
 
     def documents_in(element):
