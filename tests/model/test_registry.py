@@ -23,7 +23,7 @@ def test_the_decided_elements():
                   for display in Display}
     assert by_display[Display.OMITTED] == [
         "alt", "altGrp", "char", "charDecl", "facsimile", "fw", "glyph", "index", "interp", "interpGrp", "join", "link",
-        "linkGrp", "listWit", "metamark", "span", "spanGrp", "standOff", "teiHeader", "witDetail",
+        "linkGrp", "listWit", "metamark", "move", "span", "spanGrp", "standOff", "teiHeader", "witDetail",
     ]
     assert {"p", "div", "head", "lg", "l", "list", "item", "quote", "cit", "table", "sp", "floatingText"} <= set(
         by_display[Display.BLOCK])
@@ -55,7 +55,7 @@ def test_every_decided_element_keeps_its_words_and_is_not_reported(tmp_path, nam
 REVIEWED = ["space", "c", "g", "lb", "pb", "cb", "milestone", "fw", "choice", "sic", "corr", "orig", "reg", "abbr",
             "expan", "subst", "add", "del", "mod", "restore", "retrace", "gap", "unclear", "supplied", "damage",
             "surplus", "seg", "w", "hi", "figure", "graphic", "table", "list", "label", "q", "quote", "cit",
-            "floatingText", "sp", "speaker", "lg", "text", "group"]
+            "floatingText", "sp", "speaker", "lg", "text", "group", "castList", "castItem", "role", "roleDesc"]
 
 
 def test_every_reviewed_element_has_a_decision_and_a_case():
@@ -73,10 +73,10 @@ def test_renders(tmp_path, tei_body, expected):
 
 
 def test_an_element_without_a_decision_is_printed_and_reported_once(tmp_path):
-    book = model_of(tmp_path, '<p>a <castItem>c</castItem> <x:foo xmlns:x="urn:x">f</x:foo> <castItem>d</castItem>'
+    book = model_of(tmp_path, '<p>a <incident>c</incident> <x:foo xmlns:x="urn:x">f</x:foo> <incident>d</incident>'
                               "</p>")
     assert body_text(book) == "a c f d"
-    assert [w.message.split(" has")[0] for w in book.warnings] == ["<castItem>", "<{urn:x}foo>"]
+    assert [w.message.split(" has")[0] for w in book.warnings] == ["<incident>", "<{urn:x}foo>"]
     assert all(w.rule == "render-generic" and w.line == 1 and w.column > 0 for w in book.warnings)
 
 

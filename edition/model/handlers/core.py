@@ -7,7 +7,7 @@ import string
 
 from ... import XML_ID, XML_LANG, local_name, tei
 from ..book import Note, Reading
-from ..html import BLOCK_PARENTS, add_element, append_text, line_break, wrap_last_word
+from ..html import BLOCK_PARENTS, add_element, append_text, line_break, trim_end, wrap_last_word
 from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
 from ..rendition import presentation, understood
@@ -174,6 +174,22 @@ def _is_block_context(source) -> bool:
 def speaker(walk, source, parent):
     """Who speaks: a line of its own before the speech."""
     walk.wrap(source, parent, walk.paragraph_tag(parent), "speaker")
+
+
+# A cast list: each item a line of its own; a role, its description and its actor kept apart by a comma where the
+# TEI has nothing between them (<role>Alba</role><roleDesc>a gardener</roleDesc>).
+generic("castList", "castGroup", "castItem", "set", "prologue", "epilogue", "performance", display=BLOCK)
+omitted("move")  # an entrance or exit, by attributes only: nothing to print
+_CAST_PARTS = ("role", "roleDesc", "actor")
+
+
+@handles(*_CAST_PARTS, display=INLINE)
+def cast_part(walk, source, parent):
+    previous = source.getprevious()
+    if previous is not None and local_name(previous) in _CAST_PARTS and not (previous.tail or "").strip():
+        trim_end(parent)
+        append_text(parent, ", ")
+    walk.wrap(source, parent, "span", local_name(source))
 
 
 @handles("q", display=INLINE)
