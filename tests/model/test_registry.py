@@ -55,7 +55,8 @@ def test_every_decided_element_keeps_its_words_and_is_not_reported(tmp_path, nam
 REVIEWED = ["space", "c", "g", "lb", "pb", "cb", "milestone", "fw", "choice", "sic", "corr", "orig", "reg", "abbr",
             "expan", "subst", "add", "del", "mod", "restore", "retrace", "gap", "unclear", "supplied", "damage",
             "surplus", "seg", "w", "hi", "figure", "graphic", "table", "list", "label", "q", "quote", "cit",
-            "floatingText", "sp", "speaker", "lg", "text", "group", "castList", "castItem", "role", "roleDesc"]
+            "floatingText", "sp", "speaker", "lg", "text", "group", "castList", "castItem", "role", "roleDesc",
+            "entry", "form", "orth", "sense", "def"]
 
 
 def test_every_reviewed_element_has_a_decision_and_a_case():

@@ -3,6 +3,7 @@
 from . import (  # noqa: F401
     analysis,
     core,
+    dictionaries,
     figures,
     gaiji,
     header,
