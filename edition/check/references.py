@@ -335,12 +335,15 @@ def _nothing_to_print(edition: Edition, table: IdTable) -> list[Diagnostic]:
             why = (f"{where.path.name} is a teiCorpus that holds no <TEI> text (written in it or included with "
                    "XInclude)" if not texts else f"the texts of the teiCorpus {where.path.name} hold no words")
     else:
-        texts = [d for d in edition.documents if d.root.find(tei("text")) is not None]
+        texts = [d for d in edition.documents
+                 if d.root.find(tei("text")) is not None or d.root.find(tei("sourceDoc")) is not None]
         if not texts:
             return []  # no TEI text at all (a register, a header, another vocabulary): the schema check says what
         where, anchor = texts[0], None
         why = "its <text> holds no words" if len(texts) == 1 else "no <text> of it holds a word"
-    if any("".join(d.root.find(tei("text")).itertext()).strip() for d in texts if d.root.find(tei("text")) is not None):
+    if any("".join(part.itertext()).strip() for d in texts for part in (d.root.find(tei("text")),
+                                                                         d.root.find(tei("sourceDoc")))
+           if part is not None):
         return []
     return [finding(where, anchor if anchor is not None else where.root, "edition-empty",
                     f"the edition has nothing to print: {why}")]

@@ -69,10 +69,13 @@ def _walk_text(state: BookState, document: Document, role: str, metadata: Metada
         for division in text_element:
             if local_name(division) in ("front", "body", "back", "group"):
                 walk.children(division, add_element(section, "div", f"text-{local_name(division)}"))
+    for transcription in document.root.findall(tei("sourceDoc")):  # a documentary transcription: its surfaces
+        walk.children(transcription, add_element(section, "div", "text-sourceDoc"))
     if not re.search(r"\w", "".join(section.itertext())):
         state.warn(document, text_element if text_element is not None else document.root, "text-empty",
                    "this text prints no words in the books: "
-                   + ("it has no <text>" if text_element is None else "its <text> holds nothing the books print")
+                   + ("it has no <text> or <sourceDoc>" if text_element is None
+                      else "its <text> holds nothing the books print")
                    + " (is it a list of texts or a register rather than a text?)")
     source_html = None
     bibl = source_bibl(document)

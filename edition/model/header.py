@@ -181,7 +181,8 @@ def display_date(iso: str, months: tuple[str, ...] | None = None) -> str:
 def ordered_documents(edition: Edition) -> tuple[list[Document], list[tuple[Part, list[Document]]]]:
     """Front documents and parts with their texts, in the order the manifest gives (or file order)."""
     if edition.manifest is None:
-        texts = [d for d in edition.documents if d.root.find(tei("text")) is not None]
+        texts = [d for d in edition.documents
+                 if d.root.find(tei("text")) is not None or d.root.find(tei("sourceDoc")) is not None]
         return [], [(Part("part-1", "", ""), texts)]
     manifest = edition.manifest
     members = corpus_members(manifest)

@@ -22,8 +22,9 @@ def test_the_decided_elements():
     by_display = {display: sorted(name.split("}")[1] for name, d in REGISTRY.items() if d.display is display)
                   for display in Display}
     assert by_display[Display.OMITTED] == [
-        "alt", "altGrp", "char", "charDecl", "facsimile", "fw", "glyph", "index", "interp", "interpGrp", "join", "link",
-        "linkGrp", "listWit", "metamark", "move", "span", "spanGrp", "standOff", "teiHeader", "witDetail",
+        "alt", "altGrp", "certainty", "char", "charDecl", "facsimile", "fw", "glyph", "index", "interp", "interpGrp",
+        "join", "link", "linkGrp", "listTranspose", "listWit", "metamark", "move", "path", "precision", "respons",
+        "span", "spanGrp", "standOff", "teiHeader", "transpose", "variantEncoding", "witDetail",
     ]
     assert {"p", "div", "head", "lg", "l", "list", "item", "quote", "cit", "table", "sp", "floatingText"} <= set(
         by_display[Display.BLOCK])
@@ -56,7 +57,7 @@ REVIEWED = ["space", "c", "g", "lb", "pb", "cb", "milestone", "fw", "choice", "s
             "expan", "subst", "add", "del", "mod", "restore", "retrace", "gap", "unclear", "supplied", "damage",
             "surplus", "seg", "w", "hi", "figure", "graphic", "table", "list", "label", "q", "quote", "cit",
             "floatingText", "sp", "speaker", "lg", "text", "group", "castList", "castItem", "role", "roleDesc",
-            "entry", "form", "orth", "sense", "def"]
+            "entry", "form", "orth", "sense", "def", "biblStruct", "analytic", "monogr", "imprint"]
 
 
 def test_every_reviewed_element_has_a_decision_and_a_case():

@@ -19,8 +19,36 @@ generic("said", "mentioned", "soCalled", "term", "gloss", "distinct", "num", "me
         "orig", "reg", "expan", "abbr", "add", "email", "address", "street", "postCode",
         "author", "editor", "respStmt", "resp", "idno", "biblScope", "pubPlace", "publisher", "citedRange",
         display=INLINE)
-generic("bibl", "listBibl", "sp", "stage", display=BLOCK)
-omitted("index")
+generic("bibl", "listBibl", "sp", "stage", "biblStruct", "biblFull", "eg", display=BLOCK)
+generic("gi", "att", "tag", "code", "val", "ident", display=INLINE)
+omitted("index", "certainty", "precision", "respons")  # statements about the encoding, no words of the text
+_BIBL_PARTS = ("analytic", "monogr", "series", "imprint")
+
+
+@handles(*_BIBL_PARTS, display=INLINE)
+def bibl_part(walk, source, parent):
+    """The parts of a structured bibliographic entry, ended by a full stop where the TEI gives no punctuation
+    between them (the article, then the book or journal it is in, its series, its imprint)."""
+    previous = source.getprevious()
+    if previous is not None and local_name(previous) in _BIBL_PARTS and not (previous.tail or "").strip():
+        trim_end(parent)
+        ends = (parent[-1].tail if len(parent) else parent.text) or ""
+        if not ends.rstrip().endswith((".", ",", ";", ":")) and not "".join(previous.itertext()).rstrip().endswith(
+                (".", ",", ";", ":", "?", "!")):
+            append_text(parent, ".")
+        append_text(parent, " ")
+    element = add_element(parent, "span", local_name(source))
+    walk.keep_identity(source, element)
+    if source.text:
+        walk.text(element, source.text)
+    for child in source:  # its fields apart by a comma where the TEI has no punctuation between them
+        if isinstance(child.tag, str):
+            walk.convert(child, element)
+        if child.tail and child.tail.strip():
+            walk.text(element, child.tail)
+        elif child.getnext() is not None and isinstance(child.tag, str):
+            said = "".join(child.itertext()).rstrip()
+            append_text(element, " " if not said or said.endswith((".", ",", ";", ":")) else ", ")
 
 # Ancestors inside which a line break is printed as one (verse, addresses, headings, datelines ...).
 _LINE_BREAKING = ("l", "lg", "address", "closer", "head", "dateline", "signed", "salute", "opener")

@@ -5,4 +5,4 @@ from __future__ import annotations
 from ..registry import Display, generic, omitted
 
 omitted("teiHeader")
-generic("extent", "edition", "series", "textLang", display=Display.INLINE)
+generic("extent", "edition", "textLang", display=Display.INLINE)

@@ -12,7 +12,7 @@ from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
 
 generic("lem", "rdg", "rdgGrp", display=Display.INLINE)
-omitted("witDetail", "listWit")
+omitted("witDetail", "listWit", "variantEncoding")
 
 # app/@type values that name the critical apparatus itself rather than a series of its own
 CRITICAL_TYPES = {"", "critical", "textcritical", "text-critical", "variant", "variants", "textual"}

@@ -13,7 +13,9 @@ from .core import deletion_entry
 INLINE = Display.INLINE
 
 generic("damage", "restore", "retrace", "mod", "ex", "am", "handShift", "substJoin", display=INLINE)
-omitted("fw", "metamark", "facsimile")
+omitted("fw", "metamark", "facsimile", "transpose", "listTranspose", "path")  # pointers, drawings: no words
+# a documentary transcription (sourceDoc): each surface and zone a block, each line of the document a line
+generic("surfaceGrp", "surface", "zone", "line", display=Display.BLOCK)
 
 
 @handles("supplied", display=INLINE)
