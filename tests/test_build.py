@@ -62,7 +62,7 @@ def test_unknown_elements_render_generically_with_one_warning_each(tmp_path):
     source.write_text(
         '<TEI xmlns="http://www.tei-c.org/ns/1.0" xmlns:x="urn:x"><teiHeader><fileDesc><titleStmt><title>Odd</title>'
         "</titleStmt><publicationStmt><p>x</p></publicationStmt><sourceDesc><p>x</p></sourceDesc></fileDesc>"
-        "</teiHeader><text><body><p>One <castItem>cast</castItem> and <castItem>again</castItem>"
+        "</teiHeader><text><body><p>One <incident>cast</incident> and <incident>again</incident>"
         " <x:thing>foreign</x:thing>.</p><sp><speaker>A</speaker><p>Hello.</p></sp></body></text></TEI>",
         encoding="utf-8",
     )
@@ -70,7 +70,7 @@ def test_unknown_elements_render_generically_with_one_warning_each(tmp_path):
                                        quiet=True, force=True))
     generic = [d for d in result.diagnostics if d.rule == "render-generic"]
     names = sorted(d.message.split(">")[0].lstrip("<") for d in generic)
-    assert names.count("castItem") == 1 and any("urn:x" in n for n in names)
+    assert names.count("incident") == 1 and any("urn:x" in n for n in names)
     from conftest import epubcheck_messages, pdf_pages_text
 
     assert "cast" in " ".join(pdf_pages_text(result.outputs["pdf"]))
