@@ -12,7 +12,7 @@ from urllib.parse import unquote
 
 from lxml import etree
 
-from . import XI_NS, XML_ID, XML_NS, tei
+from . import TEI_NS, XI_NS, XML_ID, XML_NS, tei
 from .diagnostics import Diagnostic, Severity, shorten
 
 SKIPPED_FOLDERS = {"schema", "build", "node_modules"}
@@ -487,6 +487,14 @@ def load_document(path: Path, root_dir: Path,
     too_deep = _too_deep(document)
     if too_deep is not None:
         return None, diagnostics + [too_deep]
+    if document.root.tag in ("TEI", "teiCorpus"):  # TEI written without its namespace: read as TEI, and said
+        diagnostics.append(Diagnostic(
+            *document.locate(document.root), Severity.WARNING, "tei-namespace-missing",
+            f"<{document.root.tag}> has no namespace, so this is not TEI as written; its elements are read as TEI's: "
+            f'write <{document.root.tag} xmlns="{TEI_NS}">'))
+        for element in document.root.iter(etree.Element):
+            if not element.tag.startswith("{"):
+                element.tag = tei(element.tag)
     return document, diagnostics
 
 

@@ -360,3 +360,14 @@ def test_a_tei_corpus_is_a_manifest(tmp_path):
     assert not is_manifest(etree.fromstring(VERSE.encode()))
     assert is_manifest(etree.fromstring(MANIFEST.format(target="a.xml").encode()))
     assert not is_manifest(etree.fromstring(MANIFEST.format(target="#a").encode()))
+
+
+def test_tei_without_its_namespace_is_read_as_tei_and_said_once(tmp_path):
+    from edition.load import load_document
+
+    path = tmp_path / "plain.xml"
+    path.write_text("<TEI><teiHeader/>\n<text><body><p>Still words.</p></body></text></TEI>", encoding="utf-8")
+    document, found = load_document(path, tmp_path)
+    assert [(d.rule, d.severity.value, d.line, d.column) for d in found] == [("tei-namespace-missing", "warning", 1, 1)]
+    assert all(e.tag.startswith("{http://www.tei-c.org/ns/1.0}") for e in document.root.iter(etree.Element))
+    assert path.read_text(encoding="utf-8").startswith("<TEI><teiHeader/>")  # the source is never changed
