@@ -261,15 +261,21 @@ def foreign(walk, source, parent):
 
 @handles("lb", display=INLINE)
 def lb(walk, source, parent):
-    """Nothing inside a word (break="no"); a line break in verse, addresses, headings and the like; elsewhere a
-    space, so the words of two lines never run together."""
+    """Nothing inside a word (break="no"); a line break in verse, addresses, headings, an EpiDoc edition and the
+    like; elsewhere a space, so the words of two lines never run together."""
     walk.place_notes_at(source.get(XML_ID), parent)
     if source.get("break") == "no":
         walk.join_word(parent)
-    elif any(local_name(a) in _LINE_BREAKING for a in source.iterancestors()):
+    elif any(local_name(a) in _LINE_BREAKING or _epigraphic(a) for a in source.iterancestors()):
         line_break(parent)
     else:
         append_text(parent, " ")
+
+
+def _epigraphic(ancestor) -> bool:
+    """The text of an inscription or papyrus as EpiDoc encodes it (``<div type="edition">``): its lines are the
+    object's, printed as lines."""
+    return local_name(ancestor) == "div" and ancestor.get("type") == "edition"
 
 
 @handles("pb", "cb", "milestone", display=INLINE)
