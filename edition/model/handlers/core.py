@@ -273,9 +273,11 @@ def lb(walk, source, parent):
 
 
 def _epigraphic(ancestor) -> bool:
-    """The text of an inscription or papyrus as EpiDoc encodes it (``<div type="edition">``): its lines are the
-    object's, printed as lines."""
-    return local_name(ancestor) == "div" and ancestor.get("type") == "edition"
+    """The text of an inscription or papyrus as EpiDoc encodes it (an ``<ab>`` in ``<div type="edition">``): its
+    lines are the object's, printed as lines. (Texts of other projects in such a div, in paragraphs, mark the
+    lines of a printed source with lb: those run on.)"""
+    return local_name(ancestor) == "ab" and any(
+        local_name(a) == "div" and a.get("type") == "edition" for a in ancestor.iterancestors())
 
 
 @handles("pb", "cb", "milestone", display=INLINE)
