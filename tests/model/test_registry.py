@@ -57,7 +57,8 @@ REVIEWED = ["space", "c", "g", "lb", "pb", "cb", "milestone", "fw", "choice", "s
             "expan", "subst", "add", "del", "mod", "restore", "retrace", "gap", "unclear", "supplied", "damage",
             "surplus", "seg", "w", "hi", "figure", "graphic", "table", "list", "label", "q", "quote", "cit",
             "floatingText", "sp", "speaker", "lg", "text", "group", "castList", "castItem", "role", "roleDesc",
-            "entry", "form", "orth", "sense", "def", "biblStruct", "analytic", "monogr", "imprint"]
+            "entry", "form", "orth", "sense", "def", "biblStruct", "analytic", "monogr", "imprint",
+            "listApp"]
 
 
 def test_every_reviewed_element_has_a_decision_and_a_case():

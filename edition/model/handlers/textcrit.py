@@ -7,7 +7,7 @@ from dataclasses import replace
 
 from ... import XML_ID, local_name, tei
 from ..book import Reading, TextualEntry
-from ..html import WORD_JOINER, add_element, has_class, visible_words
+from ..html import WORD_JOINER, add_element, append_text, has_class, visible_words
 from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
 
@@ -45,6 +45,64 @@ def app(walk, source, parent):
     entry.comment = " ".join(text for text in loose if text)
     if lemma is None:
         _about_whole_lines(source, entry)
+
+
+_MARKS = {"om": "om.", "secl": "secl.", "transp": "transp."}  # the Latin of the apparatus, as write.apparatus
+
+
+@handles("listApp", display=Display.BLOCK)
+def list_app(walk, source, parent):
+    """An apparatus kept apart from the text (EpiDoc's, or any whose entries name their place by @loc): printed
+    where it stands, an entry to a line, keyed by its @loc: "2 Felici] Fideli CIL". Its lemmas are not words of
+    the text at this place, so they stand only in their entries."""
+    block = add_element(parent, "div", "listApp")
+    walk.keep_identity(source, block)
+    if source.text:
+        walk.text(block, source.text)
+    for child in source:
+        if isinstance(child.tag, str):
+            _detached_entry(walk, child, block)
+        if child.tail:
+            walk.text(block, child.tail)
+
+
+def _detached_entry(walk, child, block) -> None:
+    """One entry of a listApp as a line of its own (anything else in the list as it comes)."""
+    if child.tag != tei("app"):
+        walk.convert(child, block)
+        return
+    line = add_element(block, "div", "app-line")
+    walk.keep_identity(child, line)
+    if child.get("loc"):
+        add_element(line, "b", "app-key").text = child.get("loc")
+        append_text(line, " ")
+    lemma = next((r for r in _readings(child) if r.tag == tei("lem")), None)
+    if lemma is not None:
+        walk.children(lemma, add_element(line, "span", "lemma"))
+        _sigla_after(walk, lemma, line)
+        append_text(line, "] ")
+    for number, (reading, _) in enumerate(_rejected(child)):
+        if number:
+            append_text(line, "; ")
+        words = add_element(line, "span", "reading")
+        walk.children(reading, words)
+        if not "".join(words.itertext()).strip():  # a reading without words: what it does (om., secl.)
+            words.text = _MARKS.get(_reading(walk, reading, 0, {}).mark, "")
+        _sigla_after(walk, reading, line)
+    for other in child:  # the encoder's notes on the entry, and anything else it holds, after its readings
+        if isinstance(other.tag, str) and other.tag not in (tei("lem"), tei("rdg"), tei("rdgGrp")):
+            append_text(line, " ")
+            walk.convert(other, line)
+
+
+def _sigla_after(walk, reading, line) -> None:
+    """The sigla of a reading's witnesses, sources and (EpiDoc's way of naming an editor) @resp, in italic."""
+    tokens = [*(reading.get("wit") or "").split(), *(reading.get("source") or "").split(),
+              *(reading.get("resp") or "").split()]
+    sigla = walk.state.sigla_for(tokens)
+    if sigla:
+        append_text(line, " ")
+        add_element(line, "i", "sigla").text = " ".join(sigla)
 
 
 def _about_whole_lines(app, entry: TextualEntry) -> None:
