@@ -67,3 +67,24 @@ def test_a_page_that_begins_after_a_heading_is_marked_before_its_first_word():
     chapters = [chapter("c.xhtml", "copyright", "Victor Serge and His Readers.")]
     insert_page_breaks(chapters, layout({"page": "iv", "anchor": "copyright", "words": "Victor Serge and His"}))
     assert markers_in(chapters) == [("iv", "Victor Serge and His")]
+
+
+def test_many_pages_in_one_element_are_marked_as_one_at_a_time_would_mark_them():
+    """A long text with no ids in it holds many pages: the text map kept from one marker to the next (instead of
+    read again for each) puts every marker where reading the element afresh would."""
+    from lxml import etree
+
+    from edition.write.epub.pages import page_marker, place_marker
+
+    words = [f"w{i}" for i in range(400)]
+    source = "<section>" + "".join(
+        f"<p>{' '.join(words[i:i + 20])} <em>{words[i + 20]}</em>{' ' + ' '.join(words[i + 21:i + 40])}</p>"
+        for i in range(0, 400, 40)) + "</section>"
+    starts = ["w3 w4 w5", "w21 w22", "w40 w41", "w60", "w61 w62", "w77 w78 w79", "w180", "w399", "nowhere at all"]
+    kept, fresh = etree.fromstring(source), etree.fromstring(source)
+    known: dict = {}
+    for number, start in enumerate(starts):
+        place_marker(kept, start, page_marker(str(number)), known)
+        place_marker(fresh, start, page_marker(str(number)))
+    assert etree.tostring(kept) == etree.tostring(fresh)
+    assert etree.tostring(kept).count(b'id="page-') == len(starts)

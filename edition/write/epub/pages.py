@@ -29,6 +29,7 @@ def insert_page_breaks(chapters: list[Chapter], layout: Layout) -> tuple[list[tu
                 by_id.setdefault(element.get("id"), (chapter, element))
     pending: list[str] = []
     last = None
+    known: dict = {}  # the text map of the element the last marker went into
     for start in layout.page_starts:
         label = start["page"]
         anchor = start.get("anchor")
@@ -44,7 +45,7 @@ def insert_page_breaks(chapters: list[Chapter], layout: Layout) -> tuple[list[tu
         chapter, element = by_id[anchor]
         # markers of blank pages go just before the next page's, in the order of the pages
         first, *others = [page_marker(missing) for missing in pending + [label]]
-        place_marker(element, start.get("words", ""), first)
+        place_marker(element, start.get("words", ""), first, known)
         for marker in others:
             marker.tail, first.tail = first.tail, None
             first.addnext(marker)
@@ -64,54 +65,89 @@ def page_marker(label: str):
                                 "aria-label": label, "class": "pagebreak"})
 
 
-def place_marker(element, words: str, marker) -> None:
-    """Insert a page-break marker before the words a printed page begins with, inside ``element``."""
+class _TextMap:
+    """The running text of an element (notes left out, the edges of blocks as spaces), white space made single,
+    and where each stretch of it stands in the tree. Kept from one page's marker to the next in the same element,
+    as a long text with few ids holds many pages: a marker holds no text, so only the stretch it splits changes."""
+
+    def __init__(self, element):
+        self.element = element
+        nodes = []
+
+        def collect(node):
+            cls = classes(node) if isinstance(node.tag, str) else []
+            if "note" in cls or "footnotes" in cls or local_name(node) == "aside":
+                return
+            if node.text:
+                nodes.append((node, "text"))
+            for child in node:
+                block = isinstance(child.tag, str) and local_name(child) in _BLOCKS + _CONTAINERS
+                if block:
+                    nodes.append((None, "edge"))
+                collect(child)
+                if block:
+                    nodes.append((None, "edge"))
+                if child.tail:
+                    nodes.append((child, "tail"))
+
+        collect(element)
+        parts = []
+        length = 0
+        self.spans = []  # (where the stretch begins in the text, the node holding it, "text" or "tail")
+        for node, kind in nodes:
+            value = " " if node is None else getattr(node, kind) or ""
+            if node is not None:
+                self.spans.append((length, node, kind))
+            parts.append(value)
+            length += len(value)
+        self.length = length
+        flat = "".join(parts)
+        self.normal = re.sub(r"\s+", " ", flat)
+        # positions in the normalised text mapped back to the original
+        self.positions = []
+        previous_space = False
+        for index, char in enumerate(flat):
+            if char.isspace():
+                if previous_space:
+                    continue
+                previous_space = True
+            else:
+                previous_space = False
+            self.positions.append(index)
+
+    def split(self, offset: int, marker) -> None:
+        """Put ``marker`` at ``offset`` of the text, in the stretch that holds it."""
+        for number in range(len(self.spans) - 1, -1, -1):
+            start, node, kind = self.spans[number]
+            if start <= offset:
+                value = getattr(node, kind) or ""
+                cut = offset - start
+                before, after = value[:cut], value[cut:]
+                if kind == "text":
+                    node.text = before
+                    node.insert(0, marker)
+                else:
+                    node.tail = before
+                    node.addnext(marker)
+                marker.tail = after
+                if after:  # as a fresh map would have it: a tail without text is no stretch
+                    self.spans.insert(number + 1, (offset, marker, "tail"))
+                return
+
+
+def place_marker(element, words: str, marker, known: dict | None = None) -> None:
+    """Insert a page-break marker before the words a printed page begins with, inside ``element``; ``known``
+    keeps the element's text map for the next page's marker."""
+    known = {} if known is None else known
     wanted = words.split()[:6]
     if not wanted:
+        known.clear()
         element.addprevious(marker) if element.getparent() is not None else element.insert(0, marker)
         return
-    # text nodes in document order, skipping notes (they are not in the running text of the page); the edges of
-    # blocks count as spaces (a heading's last word and the next paragraph's first are two words)
-    nodes = []
-
-    def collect(node):
-        cls = classes(node) if isinstance(node.tag, str) else []
-        if "note" in cls or "footnotes" in cls or local_name(node) == "aside":
-            return
-        if node.text:
-            nodes.append((node, "text"))
-        for child in node:
-            block = isinstance(child.tag, str) and local_name(child) in _BLOCKS + _CONTAINERS
-            if block:
-                nodes.append((None, "edge"))
-            collect(child)
-            if block:
-                nodes.append((None, "edge"))
-            if child.tail:
-                nodes.append((child, "tail"))
-
-    collect(element)
-    flat = ""
-    spans = []
-    for node, kind in nodes:
-        if node is None:
-            flat += " "
-            continue
-        value = getattr(node, kind) or ""
-        spans.append((len(flat), node, kind))
-        flat += value
-    normal = re.sub(r"\s+", " ", flat)
-    # map positions in the normalised text back to the original
-    positions = []
-    previous_space = False
-    for index, char in enumerate(flat):
-        if char.isspace():
-            if previous_space:
-                continue
-            previous_space = True
-        else:
-            previous_space = False
-        positions.append(index)
+    text = known.get("map")
+    if text is None or text.element is not element:
+        text = known["map"] = _TextMap(element)
+    normal, positions = text.normal, text.positions
     needle = " ".join(wanted)
     found = normal.find(needle)
     while found > 0 and not normal[found - 1].isspace() and normal.find(needle, found + 1) >= 0:
@@ -119,6 +155,7 @@ def place_marker(element, words: str, marker) -> None:
     if found < 0:
         found = normal.find(wanted[0])
     if found <= 0:
+        known.clear()
         if element.getparent() is not None and local_name(element) in _BLOCKS + _CONTAINERS:
             element.insert(0, marker)
             marker.tail, element.text = element.text, None
@@ -127,18 +164,5 @@ def place_marker(element, words: str, marker) -> None:
         return
     while found > 0 and not normal[found - 1].isspace():
         found -= 1  # the page began inside a hyphenated word: mark before the word
-    offset = positions[found] if found < len(positions) else len(flat)
-    for start, node, kind in reversed(spans):
-        if start <= offset:
-            value = getattr(node, kind) or ""
-            cut = offset - start
-            before, after = value[:cut], value[cut:]
-            if kind == "text":
-                node.text = before
-                node.insert(0, marker)
-                marker.tail = after
-            else:
-                node.tail = before
-                node.addnext(marker)
-                marker.tail = after
-            return
+    offset = positions[found] if found < len(positions) else text.length
+    text.split(offset, marker)
