@@ -328,13 +328,21 @@ def _page_references_once():
         pydyf.PDF.page_references = original
 
 
+# The renderer's font configuration and URL fetcher are not pickled with the pages: they are written as a name
+# and read back as the loading renderer's own. A reducer for their two types (looked up by the pickler in C) and
+# not a persistent_id hook, which Python would call for every one of the millions of objects of a book's pages.
+_loading: list[dict] = []  # the loading renderer's shared objects, while its pages are read
+
+
+def _shared(name: str):
+    return _loading[-1][name]
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, file, renderer: Renderer):
         super().__init__(file, protocol=pickle.HIGHEST_PROTOCOL)
-        self.shared = {id(renderer.fonts): "fonts", id(renderer.fetcher): "fetcher"}
-
-    def persistent_id(self, obj):
-        return self.shared.get(id(obj))
+        self.dispatch_table = {type(renderer.fonts): lambda _: (_shared, ("fonts",)),
+                               type(renderer.fetcher): lambda _: (_shared, ("fetcher",))}
 
 
 class _Unpickler(pickle.Unpickler):
@@ -342,8 +350,12 @@ class _Unpickler(pickle.Unpickler):
         super().__init__(file)
         self.shared = {"fonts": renderer.fonts, "fetcher": renderer.fetcher}
 
-    def persistent_load(self, pid):
-        return self.shared[pid]
+    def load(self):
+        _loading.append(self.shared)
+        try:
+            return super().load()
+        finally:
+            _loading.pop()
 
 
 def _page_labels(roman_pages: int):
