@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -15,6 +16,9 @@ sys.path.insert(0, str(ROOT / "bench"))  # the synthetic texts the benchmarks me
 TEI = ROOT / "tei"
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED = ROOT.parent / "shared"
+# No unit of a test's book takes a minute to lay out: a worker silent for two is stuck, and its units are laid
+# out in the test's own process (the build warns layout-serial) rather than holding the suite up for ten.
+os.environ.setdefault("EDITION_STALL_SECONDS", "120")
 TEI_ALL = SHARED / "schemas" / "tei_all.rng"
 
 

@@ -155,6 +155,14 @@ _worker_job: Callable[[str], bytes] | None = None
 STALL_SECONDS = 600.0
 
 
+def stall_limit() -> float:
+    """The stall limit: STALL_SECONDS, or EDITION_STALL_SECONDS where set (the test suite sets a shorter one)."""
+    try:
+        return float(os.environ.get("EDITION_STALL_SECONDS", "")) or STALL_SECONDS
+    except ValueError:
+        return STALL_SECONDS
+
+
 def _start_worker(fresh: Callable[[], None]) -> None:
     # a worker ends when told to, whatever handler the parent had (the watch turns TERM into Ctrl-C); Ctrl-C at
     # the terminal is the parent's to handle, which then stops the workers
@@ -173,7 +181,7 @@ class Stalled(Exception):
 
 
 def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Callable[[], None],
-            processes: int, stall: float = STALL_SECONDS,
+            processes: int, stall: float | None = None,
             fallback: Callable[[str], None] = lambda why: None) -> Iterator[tuple[int, bytes]]:
     """Run ``job`` on each (unit, HTML) and yield (unit, its layout as bytes) as each is done. With more than one
     job and process, the jobs run in forked worker processes, each with a renderer of its own (``fresh``), the
@@ -181,6 +189,7 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
     seconds, the units not yet returned are laid out here, and ``fallback`` is told why: the build is slower,
     never stuck. An error a job raises is raised here."""
     global _worker_job
+    stall = stall or stall_limit()
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for index, source in jobs:
             yield index, job(source)

@@ -186,3 +186,13 @@ def test_a_containers_cpu_quota_caps_the_worker_processes(tmp_path):
         path.write_text(text)
         assert _cpu_quota(path) == cores
     assert _cpu_quota(tmp_path / "absent") is None
+
+
+def test_the_stall_limit_can_be_shortened_and_falls_back_on_nonsense(monkeypatch):
+    from edition.write.units import STALL_SECONDS, stall_limit
+
+    monkeypatch.setenv("EDITION_STALL_SECONDS", "45")
+    assert stall_limit() == 45
+    for value in ("", "soon", "0"):
+        monkeypatch.setenv("EDITION_STALL_SECONDS", value)
+        assert stall_limit() == STALL_SECONDS
