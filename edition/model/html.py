@@ -46,6 +46,18 @@ def trim_end(element: etree._Element) -> None:
         element.text = element.text.rstrip()
 
 
+_ENDS_A_PHRASE = (".", ",", ";", ":", "?", "!")
+
+
+def set_apart(parent: etree._Element, previous: etree._Element, mark: str) -> None:
+    """Between ``previous`` (just converted into ``parent``) and what follows, where the TEI has nothing or only
+    white space between them: ``mark`` ("," or "." or "") and a space; the space alone where the words of
+    ``previous`` end with punctuation already."""
+    trim_end(parent)
+    said = "".join(previous.itertext()).rstrip()
+    append_text(parent, (mark if said and not said.endswith(_ENDS_A_PHRASE) else "") + " ")
+
+
 def line_break(element: etree._Element) -> None:
     """A line break at the end of ``element``, unless nothing stands before it on its line yet."""
     if len(element):

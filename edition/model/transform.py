@@ -15,7 +15,7 @@ from ..words import words_for
 from . import handlers  # noqa: F401  (registers every handler)
 from .book import Note, Occurrence, RegisterEntry, TextualEntry
 from .handlers.core import render_note
-from .html import BLOCK_PARENTS, add_element, append_text, trim_end
+from .html import BLOCK_PARENTS, add_element, append_text, set_apart, trim_end
 from .registry import Display, decision_for, is_block
 from .rendition import presentation
 
@@ -124,18 +124,19 @@ class TextWalk:
         if lang:
             target.set("lang", lang)
 
-    def children(self, source, target, apart: bool = False) -> None:
-        """Convert the children of ``source`` (text, elements, tails) into ``target``; ``apart``: its parts are
-        separate words even where the source has no space between them (the parts of a register entry)."""
+    def children(self, source, target, apart: str | None = None) -> None:
+        """Convert the children of ``source`` (text, elements, tails) into ``target``; ``apart``: the mark its
+        parts are set apart by where the source has nothing or only white space between them ("" a space alone:
+        the parts of a register entry; "," the fields of a bibliographic entry), see ``html.set_apart``."""
         if source.text:
             self.text(target, source.text)
         for child in source:
             if isinstance(child.tag, str):
                 self.convert(child, target)
-            if child.tail:
+            if apart is not None and not (child.tail or "").strip() and child.getnext() is not None:
+                set_apart(target, child, apart)
+            elif child.tail:
                 self.text(target, child.tail)
-            elif apart and child.getnext() is not None:
-                append_text(target, " ")
 
     def convert(self, source, parent) -> None:
         """One TEI element into ``parent``, by its registered decision; then the notes kept apart that point
@@ -166,11 +167,12 @@ class TextWalk:
         self.keep_identity(source, element)
         self.children(source, element)
 
-    def wrap(self, source, parent, tag: str, cls: str) -> etree._Element:
-        """The element as ``tag`` with ``cls``, its id and language kept, its children converted inside."""
+    def wrap(self, source, parent, tag: str, cls: str, apart: str | None = None) -> etree._Element:
+        """The element as ``tag`` with ``cls``, its id and language kept, its children converted inside (set
+        ``apart`` as ``children`` says)."""
         element = add_element(parent, tag, cls)
         self.keep_identity(source, element)
-        self.children(source, element)
+        self.children(source, element, apart)
         return element
 
     def paragraph_tag(self, parent) -> str:

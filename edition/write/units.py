@@ -213,7 +213,6 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
     except (BrokenProcessPool, Stalled) as error:
         why = str(error) or "a worker process ended unexpectedly"
         _end_workers(before)
-        executor.shutdown(wait=False, cancel_futures=True)
         fallback(f"{why}; {len(left)} units laid out in the main process instead")
         for index, source in left.items():
             yield index, job(source)

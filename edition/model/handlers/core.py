@@ -7,7 +7,7 @@ import string
 
 from ... import XML_ID, XML_LANG, local_name, tei
 from ..book import Note, Reading
-from ..html import BLOCK_PARENTS, add_element, append_text, line_break, trim_end, wrap_last_word
+from ..html import BLOCK_PARENTS, add_element, append_text, line_break, set_apart, wrap_last_word
 from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
 from ..rendition import presentation, understood
@@ -27,28 +27,19 @@ _BIBL_PARTS = ("analytic", "monogr", "series", "imprint")
 
 @handles(*_BIBL_PARTS, display=INLINE)
 def bibl_part(walk, source, parent):
-    """The parts of a structured bibliographic entry, ended by a full stop where the TEI gives no punctuation
-    between them (the article, then the book or journal it is in, its series, its imprint)."""
+    """The parts of a structured bibliographic entry (the article, then the book or journal it is in, its series,
+    its imprint) ended by a full stop, and their fields apart by a comma, where the TEI gives no punctuation."""
+    after_part(source, parent, _BIBL_PARTS, ".")
+    walk.wrap(source, parent, "span", local_name(source), apart=",")
+
+
+def after_part(source, parent, names: tuple[str, ...], mark: str) -> None:
+    """``mark`` and a space before a part of a structure that follows another of ``names`` with nothing or only
+    white space between them (see ``html.set_apart``)."""
     previous = source.getprevious()
-    if previous is not None and local_name(previous) in _BIBL_PARTS and not (previous.tail or "").strip():
-        trim_end(parent)
-        ends = (parent[-1].tail if len(parent) else parent.text) or ""
-        if not ends.rstrip().endswith((".", ",", ";", ":")) and not "".join(previous.itertext()).rstrip().endswith(
-                (".", ",", ";", ":", "?", "!")):
-            append_text(parent, ".")
-        append_text(parent, " ")
-    element = add_element(parent, "span", local_name(source))
-    walk.keep_identity(source, element)
-    if source.text:
-        walk.text(element, source.text)
-    for child in source:  # its fields apart by a comma where the TEI has no punctuation between them
-        if isinstance(child.tag, str):
-            walk.convert(child, element)
-        if child.tail and child.tail.strip():
-            walk.text(element, child.tail)
-        elif child.getnext() is not None and isinstance(child.tag, str):
-            said = "".join(child.itertext()).rstrip()
-            append_text(element, " " if not said or said.endswith((".", ",", ";", ":")) else ", ")
+    if previous is not None and local_name(previous) in names and not (previous.tail or "").strip():
+        set_apart(parent, previous, mark)
+
 
 # Ancestors inside which a line break is printed as one (verse, addresses, headings, datelines ...).
 _LINE_BREAKING = ("l", "lg", "address", "closer", "head", "dateline", "signed", "salute", "opener")
@@ -213,10 +204,7 @@ _CAST_PARTS = ("role", "roleDesc", "actor")
 
 @handles(*_CAST_PARTS, display=INLINE)
 def cast_part(walk, source, parent):
-    previous = source.getprevious()
-    if previous is not None and local_name(previous) in _CAST_PARTS and not (previous.tail or "").strip():
-        trim_end(parent)
-        append_text(parent, ", ")
+    after_part(source, parent, _CAST_PARTS, ",")
     walk.wrap(source, parent, "span", local_name(source))
 
 

@@ -5,8 +5,8 @@ has nothing between them (``<form><orth>Haus</orth></form><sense><def>Gebäude</
 from __future__ import annotations
 
 from ... import local_name
-from ..html import append_text
 from ..registry import Display, handles
+from .core import after_part
 
 BLOCK, INLINE = Display.BLOCK, Display.INLINE
 
@@ -16,18 +16,6 @@ _PARTS = ("form", "orth", "pron", "hyph", "syll", "stress", "gramGrp", "pos", "g
           "oVar", "pVar")
 
 
-def _apart(source, parent) -> None:
-    """A space before a part that follows another part of the entry with nothing between them."""
-    previous = source.getprevious()
-    if previous is None or local_name(previous) not in _PARTS + _BLOCKS or (previous.tail or "").strip():
-        return
-    if previous.tail:  # white space of the source: printed as one space already
-        return
-    text = parent[-1].tail if len(parent) else parent.text
-    if text is None or not text.endswith(" "):
-        append_text(parent, " ")
-
-
 @handles(*_BLOCKS, display=BLOCK)
 def entry_block(walk, source, parent):
     walk.wrap(source, parent, "div", f"tei-{local_name(source)}")
@@ -35,5 +23,5 @@ def entry_block(walk, source, parent):
 
 @handles(*_PARTS, display=INLINE)
 def entry_part(walk, source, parent):
-    _apart(source, parent)
+    after_part(source, parent, _PARTS + _BLOCKS, "")
     walk.wrap(source, parent, "span", f"tei-{local_name(source)}")

@@ -26,7 +26,7 @@ def register_entry(walk, source, parent):
     (names, dates, places, notes) apart."""
     element = add_element(parent, walk.block_tag(parent), f"tei-{local_name(source)}")
     walk.keep_identity(source, element)
-    walk.children(source, element, apart=True)
+    walk.children(source, element, apart="")
 
 
 @handles("persName", "title", "orgName", "placeName", display=INLINE)
