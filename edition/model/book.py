@@ -20,6 +20,10 @@ class Note:
     text_id: str
 
 
+# What a reading without words does, in the Latin every apparatus prints (Reading.mark).
+MARK_WORDS = {"om": "om.", "secl": "secl.", "transp": "transp.", "del": "del."}
+
+
 @dataclass(frozen=True)
 class Reading:
     """One reading of an apparatus entry, or the copy's reading an emendation rejects."""

@@ -11,10 +11,10 @@ from lxml import etree
 
 from ..config import ApparatusSettings
 from ..model import Book, Reading, TextualEntry
+from ..model.book import MARK_WORDS
 from ..model.html import add_element
 
 # the apparatus's own words, in italic: for a reading without words, or after a reading's words ("del.")
-MARK_WORDS = {"om": "om.", "secl": "secl.", "transp": "transp.", "del": "del."}
 HEADING_KEY = "tit."  # the key of a lemma in a heading, which has no line number
 
 

@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from ... import XML_ID, local_name, tei
-from ..book import Reading, TextualEntry
+from ..book import MARK_WORDS, Reading, TextualEntry
 from ..html import WORD_JOINER, add_element, append_text, has_class, visible_words
 from ..plain import plain_text
 from ..registry import Display, generic, handles, omitted
@@ -47,7 +47,6 @@ def app(walk, source, parent):
         _about_whole_lines(source, entry)
 
 
-_MARKS = {"om": "om.", "secl": "secl.", "transp": "transp."}  # the Latin of the apparatus, as write.apparatus
 
 
 @handles("listApp", display=Display.BLOCK)
@@ -87,7 +86,7 @@ def _detached_entry(walk, child, block) -> None:
         words = add_element(line, "span", "reading")
         walk.children(reading, words)
         if not "".join(words.itertext()).strip():  # a reading without words: what it does (om., secl.)
-            words.text = _MARKS.get(_reading(walk, reading, 0, {}).mark, "")
+            words.text = MARK_WORDS.get(_reading(walk, reading, 0, {}).mark, "")
         _sigla_after(walk, reading, line)
     for other in child:  # the encoder's notes on the entry, and anything else it holds, after its readings
         if isinstance(other.tag, str) and other.tag not in (tei("lem"), tei("rdg"), tei("rdgGrp")):
