@@ -184,14 +184,14 @@ class Document:
         if index is None or index >= len(self._tag_offsets):
             return None
         offset = self._tag_offsets[index]
-        name = etree.QName(element).localname
-        name = f"{element.prefix}:{name}" if element.prefix else name
-        after = offset + 1 + len(name)
-        if self.source[offset + 1:after] != name or after < len(self.source) and not (
-            self.source[after].isspace() or self.source[after] in "/>"
-        ):
-            return None
-        return offset
+        local = etree.QName(element).localname
+        # as written: with its prefix, or without (TEI read into its namespace here has a prefix lxml made up)
+        for name in ([f"{element.prefix}:{local}", local] if element.prefix else [local]):
+            after = offset + 1 + len(name)
+            if self.source[offset + 1:after] == name and (
+                    after >= len(self.source) or self.source[after].isspace() or self.source[after] in "/>"):
+                return offset
+        return None
 
     def _attribute_offset(self, offset: int, attribute: str) -> int | None:
         """Where an attribute (Clark notation) is written in the start tag at ``offset``."""

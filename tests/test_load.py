@@ -371,3 +371,5 @@ def test_tei_without_its_namespace_is_read_as_tei_and_said_once(tmp_path):
     assert [(d.rule, d.severity.value, d.line, d.column) for d in found] == [("tei-namespace-missing", "warning", 1, 1)]
     assert all(e.tag.startswith("{http://www.tei-c.org/ns/1.0}") for e in document.root.iter(etree.Element))
     assert path.read_text(encoding="utf-8").startswith("<TEI><teiHeader/>")  # the source is never changed
+    paragraph = document.root.find(".//{http://www.tei-c.org/ns/1.0}p")
+    assert document.locate(paragraph)[1:] == (2, 13)  # located as written, without a namespace prefix
