@@ -4,6 +4,7 @@ numbers, then combine."""
 from __future__ import annotations
 
 import copy
+import pickle
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .apparatus import HEADING_KEY, placement
 from .assets import PACKAGE, STYLES, book_css, faces_of, font_css, font_folders, has_even_figures, points
 from .layout import Layout
 from .links import LinkTargets
+from .merge import Drawn, combine
 from .numbering import lemma_lines, number_lines
 from .units import (
     PLACEHOLDER_DIGIT,
@@ -36,6 +38,7 @@ from .units import (
     unit_starts,
 )
 from .weasy import Rendered, Renderer
+from .weasy import outline as weasy_outline
 
 # Blocks that can start a new page when a note would otherwise fall a page after its call.
 _KEEPABLE = ("p", "li", "blockquote", "h2", "h3", "h4", "dd")
@@ -261,7 +264,7 @@ class PdfWriter:
     def blank_page(self) -> Rendered:
         root, body = self.document("blank")
         add_element(body, "div").set("style", "page: plain")
-        return self.renderer.render(root)
+        return self.render(root)
 
     # --- the build --------------------------------------------------------------------------
 
@@ -269,6 +272,7 @@ class PdfWriter:
         """Write the PDF; ``cache_dir`` keeps the layouts of this build for the next, and ``previous`` (the last
         build's layout) gives the pages cross-references will print, so that most units are laid out once."""
         self.cache = LayoutCache(cache_dir, self.cache_salt())
+        self.drawn_as: dict[int, str] = {}  # a rendered document's cache key, by id(): what its drawing depends on
         with self.renderer:
             result = self._write(out_path, previous)
         self.cache.prune()
@@ -286,6 +290,8 @@ class PdfWriter:
         keys: dict[str, str] = {}
         for i, (rendered, found) in units.items():
             rendered.renumber(starts[i] + 1)
+            self.drawn_as[id(rendered)] = self.cache.key("unit drawn", body.keys[i], str(starts[i] + 1),
+                                                         repr(sorted(body.printed[i].items())))
             keys.update({anchor: in_book(key, starts[i] + 1) for anchor, key in found.keys.items()})
             self.diagnostics += [replace(d, message=in_book(d.message, starts[i] + 1)) for d in found.diagnostics]
         self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "xref-page",
@@ -349,8 +355,8 @@ class PdfWriter:
         labels = [roman(i + 1) for i in range(front_count)] + [str(i + 1) for i in range(total - front_count)]
 
         self.progress(Stage.WRITE_PDF)
-        self.renderer.write(sequence, out_path, front_count)
-        for message in self.renderer.log.messages:
+        messages = self.draw_book(sequence, out_path, front_count)
+        for message in self.renderer.log.messages + messages:
             self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
         occurrences = {o.anchor_id for o in self.book.occurrences}
         # every page's first words under its printed label, for the EPUB's page-list: front and back matter too
@@ -374,12 +380,53 @@ class PdfWriter:
         data = self.cache.get(key)
         if data is not None:
             try:
-                return self.renderer.loads(data)[0]
+                rendered = self.renderer.loads(data)[0]
+                self.drawn_as[id(rendered)] = key
+                return rendered
             except Exception:  # a cache file from elsewhere or damaged: lay the document out again
                 pass
         rendered = self.renderer.render(root)
         self.cache.put(key, self.renderer.dumps(rendered))
+        self.drawn_as[id(rendered)] = key
         return rendered
+
+    def draw_book(self, sequence: list[tuple[Rendered, list[int]]], out_path: Path, front_count: int) -> list[str]:
+        """Draw each document of the book as a PDF of its own (those the cache does not have, on several
+        processes) and combine them at ``out_path``. Returns WeasyPrint's warnings while they were drawn."""
+        parts: dict[int, bytes] = {}
+        jobs, keys = [], {}
+        for number, (rendered, pages) in enumerate(sequence):
+            keys[number] = self.cache.key("drawn", self.drawn_as[id(rendered)], repr(pages))
+            data = self.cache.get(keys[number])
+            if data is not None and self.load_drawn(data) is not None:
+                parts[number] = data
+            else:
+                jobs.append((number, str(number)))
+        if len(jobs) > 1 and self.processes > 1:
+            self.renderer.settle()
+
+        def draw(job: str) -> bytes:
+            rendered, pages = sequence[int(job)]
+            return pickle.dumps(self.renderer.draw(rendered, pages))
+
+        for number, data in lay_out(jobs, draw, lambda: None, self.processes, fallback=self.laid_out_here,
+                                    size=lambda job: len(sequence[job[0]][1])):
+            self.cache.put(keys[number], data)
+            parts[number] = data
+        drawn = [self.load_drawn(parts[number]) for number in range(len(sequence))]
+        outline = weasy_outline([mark for rendered, pages in sequence for mark in rendered.bookmarks(pages)])
+        unplaced = combine([Drawn(data, frozenset(places)) for data, places, _ in drawn], out_path, front_count,
+                           outline)
+        return [message for _, _, found in drawn for message in found] + [
+            f"No anchor #{name} for internal URI reference" for name in unplaced]
+
+    @staticmethod
+    def load_drawn(data: bytes):
+        try:
+            found = pickle.loads(data)
+        except Exception:  # a cache file from elsewhere or damaged: drawn again
+            return None
+        return found if isinstance(found, tuple) and len(found) == 3 else None
 
     # --- the body, a unit at a time -------------------------------------------------------------
 
@@ -399,7 +446,7 @@ class PdfWriter:
         results: dict[int, tuple[Rendered, UnitLayout]] = {}
         printed: dict[int, dict[str, str]] = {}
         laid_out: list[str] = []
-        body = _Body({}, {}, 0, (), [])
+        body = _Body({}, {}, 0, ())
         todo = units
         while todo and body.passes < MAX_PASSES:
             body.passes += 1
@@ -411,7 +458,7 @@ class PdfWriter:
                     None if target not in body_ids else known[target] if target in literal.get(unit.index, ())
                     else PLACEHOLDER_DIGIT * len(known[target])))
                 source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
-                keys[unit.index] = self.cache.key("unit", source, self.unit_facts(unit))
+                keys[unit.index] = body.keys[unit.index] = self.cache.key("unit", source, self.unit_facts(unit))
                 data = self.cache.get(keys[unit.index])
                 loaded = self.load_unit(data) if data is not None else None
                 if loaded is None:
@@ -454,6 +501,7 @@ class PdfWriter:
                     todo.append(unit)
         body.units = results
         body.laid_out = tuple(laid_out)
+        body.printed = printed
         return body
 
     def load_unit(self, data: bytes) -> tuple[Rendered, UnitLayout] | None:
@@ -642,6 +690,8 @@ class _Body:
     starts: dict[int, int]  # the body page (from 0) each unit begins on
     passes: int
     laid_out: tuple[str, ...]
+    keys: dict[int, str] = field(default_factory=dict)  # each unit's layout key, by its index
+    printed: dict[int, dict[str, str]] = field(default_factory=dict)  # the page each cross-reference prints
     wrong: list[tuple[str, str, str]] = field(default_factory=list)  # cross-references left printing a wrong page
 
 

@@ -181,13 +181,13 @@ class Stalled(Exception):
 
 
 def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Callable[[], None],
-            processes: int, stall: float | None = None,
-            fallback: Callable[[str], None] = lambda why: None) -> Iterator[tuple[int, bytes]]:
+            processes: int, stall: float | None = None, fallback: Callable[[str], None] = lambda why: None,
+            size: Callable[[tuple[int, str]], int] = lambda job: len(job[1])) -> Iterator[tuple[int, bytes]]:
     """Run ``job`` on each (unit, HTML) and yield (unit, its layout as bytes) as each is done. With more than one
-    job and process, the jobs run in forked worker processes, each with a renderer of its own (``fresh``), the
-    longest first; else here, one after the other. Should the workers die or return nothing for ``stall``
-    seconds, the units not yet returned are laid out here, and ``fallback`` is told why: the build is slower,
-    never stuck. An error a job raises is raised here."""
+    job and process, the jobs run in forked worker processes, each set up by ``fresh`` (a renderer of its own),
+    the largest first (by ``size``, the length of the HTML unless told); else here, one after the other. Should
+    the workers die or return nothing for ``stall`` seconds, the units not yet returned are laid out here, and
+    ``fallback`` is told why: the build is slower, never stuck. An error a job raises is raised here."""
     global _worker_job
     stall = stall or stall_limit()
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
@@ -195,7 +195,7 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
             yield index, job(source)
         return
     _worker_job = job
-    ordered = sorted(jobs, key=lambda item: -len(item[1]))
+    ordered = sorted(jobs, key=lambda item: -size(item))
     left = dict(ordered)
     before = set(multiprocessing.active_children())
     executor = ProcessPoolExecutor(min(processes, len(jobs)), mp_context=multiprocessing.get_context("fork"),

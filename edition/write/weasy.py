@@ -23,17 +23,21 @@ import pydyf
 import weasyprint
 from lxml import etree, html
 from weasyprint import CSS, DEFAULT_OPTIONS, HTML
+from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox, TextBox
 from weasyprint.layout import LayoutContext, block
+from weasyprint.matrix import Matrix
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.text.line_break import create_layout, line_size
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import EditionError
+from .merge import Bookmark
 
 CORRECTED_VERSION = "70.0"
 PDF_VARIANT = "pdf/ua-1"
+PDF_SCALE = 0.75  # PDF points per CSS pixel
 
 
 def check_version() -> None:
@@ -281,6 +285,29 @@ class Renderer:
         pages, metadata, placed, extra = _Unpickler(io.BytesIO(data), self).load()
         document = Document(pages, metadata, self.fetcher, self.fonts, {}, None)
         return Rendered(document, placed), extra
+
+    def draw(self, rendered: Rendered, numbers: list[int]) -> tuple[bytes, set[str], list[str]]:
+        """Pages ``numbers`` of a rendered document drawn as a PDF of their own, to be put in the book by
+        ``merge.combine``: returns it, the places (ids) it holds, and WeasyPrint's warnings while it was drawn.
+        A link to a place it does not hold (in another part of the book) is kept by a stand-in place of that
+        name on the first page, which the book does not take."""
+        pages = [rendered.document.pages[i] for i in numbers]
+        own = {name for page in pages for name in page.anchors}
+        wanted = {target for page in pages for kind, target, _, _ in page.links if kind == "internal"}
+        stand_ins = {name: (0, 0, 0, 0) for name in wanted - own}
+        messages = len(self.log.messages)
+        kept = pages[0].anchors if pages else {}
+        try:
+            if pages and stand_ins:
+                pages[0].anchors = {**stand_ins, **kept}
+            with _page_references_once():
+                data = rendered.document.copy(pages).write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True)
+        finally:
+            if pages:
+                pages[0].anchors = kept
+        found = self.log.messages[messages:]
+        del self.log.messages[messages:]
+        return data, own, found
 
     def write(self, documents: list[tuple[Rendered, list[int]]], path: Path, roman_pages: int) -> int:
         """Combine pages of rendered documents into one PDF at ``path``, written to a temporary file and moved
@@ -559,10 +586,39 @@ class Rendered:
                     failed.discard(key)
         return failed
 
+    def bookmarks(self, numbers: list[int]) -> list[tuple[float, list]]:
+        """For each of pages ``numbers``: its height and WeasyPrint's bookmarks on it (level, label, point,
+        state), for ``outline``."""
+        return [(self.document.pages[i].height, list(self.document.pages[i].bookmarks)) for i in numbers]
+
     def page_starts(self) -> list[dict]:
         """For each page: the innermost block with an id holding its first line, and that line's words."""
         return [{"page": self.label(number), **(_first_line(page._page_box) or {})}
                 for number, page in enumerate(self.document.pages)]
+
+
+def outline(pages: list[tuple[float, list]]) -> list[Bookmark]:
+    """The book's outline from each of its pages' height and bookmarks (``Rendered.bookmarks``), nested by their
+    levels as WeasyPrint nests them, at points in PDF units from the foot of the page."""
+    tree: list = []
+    skipped: list[int] = []
+    last_by_depth = [tree]
+    level = 0
+    for number, (height, bookmarks) in enumerate(pages):
+        page = _BookmarkedPage(bookmarks)
+        level = make_page_bookmark_tree(page, skipped, last_by_depth, level, number,
+                                        Matrix(a=PDF_SCALE, d=-PDF_SCALE, f=height * PDF_SCALE))
+
+    def made(item) -> Bookmark:
+        title, (page, x, y), children, state = item
+        return Bookmark(title, page, x, y, tuple(made(child) for child in children), state == "closed")
+
+    return [made(item) for item in tree]
+
+
+@dataclass
+class _BookmarkedPage:
+    bookmarks: list
 
 
 def _width(box: TextBox, text: str) -> float:
