@@ -4,7 +4,9 @@ numbers, then combine."""
 from __future__ import annotations
 
 import copy
+import io
 import pickle
+import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -37,7 +39,7 @@ from .units import (
     processes_available,
     unit_starts,
 )
-from .weasy import Rendered, Renderer
+from .weasy import Rendered, Renderer, read_extra
 from .weasy import outline as weasy_outline
 
 # Blocks that can start a new page when a note would otherwise fall a page after its call.
@@ -271,11 +273,14 @@ class PdfWriter:
     def write(self, out_path: Path, cache_dir: Path | None = None, previous: Layout | None = None) -> PdfResult:
         """Write the PDF; ``cache_dir`` keeps the layouts of this build for the next, and ``previous`` (the last
         build's layout) gives the pages cross-references will print, so that most units are laid out once."""
-        self.cache = LayoutCache(cache_dir, self.cache_salt())
-        self.drawn_as: dict[int, str] = {}  # a rendered document's cache key, by id(): what its drawing depends on
-        with self.renderer:
-            result = self._write(out_path, previous)
-        self.cache.prune()
+        with tempfile.TemporaryDirectory(prefix="edition-layout-") as scratch:
+            # without a cache folder the layouts are kept for this build only: the drawing processes read them
+            self.cache = LayoutCache(cache_dir or Path(scratch), self.cache_salt())
+            self.drawn_as: dict[int, str] = {}  # a matter document's cache key, by id(): what its drawing needs
+            self.kept: dict[str, bytes] = {}  # layouts the cache could not keep, by key
+            with self.renderer:
+                result = self._write(out_path, previous)
+            self.cache.prune()
         return result
 
     def _write(self, out_path: Path, previous: Layout | None) -> PdfResult:
@@ -283,30 +288,29 @@ class PdfWriter:
         starts, units = body.starts, body.units
         units = dict(sorted(units.items()))
         page_of = {ident: (starts[i] + index, str(starts[i] + index + 1))
-                   for i, (rendered, _) in units.items() for ident, (index, _) in rendered.anchor_pages().items()}
+                   for i, found in units.items() for ident, index in found.anchors.items()}
         ends = {ident: (starts[i] + index, str(starts[i] + index + 1))
-                for i, (rendered, _) in units.items()
-                for ident, (index, _) in rendered.anchor_pages(last=True).items()}
+                for i, found in units.items() for ident, index in found.last.items()}
         keys: dict[str, str] = {}
-        for i, (rendered, found) in units.items():
-            rendered.renumber(starts[i] + 1)
-            self.drawn_as[id(rendered)] = self.cache.key("unit drawn", body.keys[i], str(starts[i] + 1),
-                                                         repr(sorted(body.printed[i].items())))
+        for i, found in units.items():
             keys.update({anchor: in_book(key, starts[i] + 1) for anchor, key in found.keys.items()})
             self.diagnostics += [replace(d, message=in_book(d.message, starts[i] + 1)) for d in found.diagnostics]
         self.diagnostics += [Diagnostic("(layout)", 0, 0, Severity.WARNING, "xref-page",
                                         f"a cross-reference to #{target} prints “{printed}”, but its target is on "
                                         f"p. {label}") for target, printed, label in body.wrong]
         body_labels = {ident: label for ident, (_, label) in page_of.items()}
-        body_sequence: list[tuple[Rendered, list[int]]] = []
+        body_sequence: list[_Piece] = []
         blank = None
         for i in sorted(units):
-            rendered = units[i][0]
-            body_sequence.append((rendered, list(range(len(rendered)))))
-            if len(rendered) % 2 == 1 and i != max(units):
-                blank = blank or self.blank_page()
-                body_sequence.append((blank, [0]))
-        body_count = sum(len(numbers) for _, numbers in body_sequence)
+            found = units[i]
+            replacements = {key: (found.xrefs[key][1], printed) for key, printed in body.printed[i].items()}
+            body_sequence.append(_Piece(
+                self.cache.key("unit drawn", body.keys[i], str(starts[i] + 1), repr(sorted(replacements.items()))),
+                found.pages, found.starts, found.bookmarks, unit=(body.keys[i], starts[i] + 1, replacements)))
+            if found.pages % 2 == 1 and i != max(units):
+                blank = blank or self.matter_piece(self.blank_page())
+                body_sequence.append(blank)
+        body_count = sum(piece.pages for piece in body_sequence)
         needs_blank_after_body = body_count % 2 == 1
         back_start = body_count + 1 + (1 if needs_blank_after_body else 0)
 
@@ -342,16 +346,16 @@ class PdfWriter:
                                                f"({len(moved)} places, e.g. #{moved[0]})"))
         self.diagnostics += margin_diagnostics(front, "front matter")
 
-        sequence: list[tuple[Rendered, list[int]]] = [(front, list(range(len(front))))]
+        sequence = [self.matter_piece(front)]
         if len(front) % 2 == 1:
-            blank = blank or self.blank_page()
-            sequence.append((blank, [0]))
-        front_count = sum(len(numbers) for _, numbers in sequence)
+            blank = blank or self.matter_piece(self.blank_page())
+            sequence.append(blank)
+        front_count = sum(piece.pages for piece in sequence)
         sequence += body_sequence
         if needs_blank_after_body:
-            sequence.append((blank or self.blank_page(), [0]))
-        sequence.append((back, list(range(len(back)))))
-        total = sum(len(numbers) for _, numbers in sequence)
+            sequence.append(blank or self.matter_piece(self.blank_page()))
+        sequence.append(self.matter_piece(back))
+        total = sum(piece.pages for piece in sequence)
         labels = [roman(i + 1) for i in range(front_count)] + [str(i + 1) for i in range(total - front_count)]
 
         self.progress(Stage.WRITE_PDF)
@@ -360,8 +364,7 @@ class PdfWriter:
             self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
         occurrences = {o.anchor_id for o in self.book.occurrences}
         # every page's first words under its printed label, for the EPUB's page-list: front and back matter too
-        firsts = [rendered.page_starts() for rendered, _ in sequence]
-        starts = [first[number] for first, (_, numbers) in zip(firsts, sequence, strict=True) for number in numbers]
+        starts = [start for piece in sequence for start in piece.starts]
         page_starts = [{**start, "page": label} for start, label in zip(starts, labels, strict=True)]
         layout = Layout(
             labels, front_count, body_count, page_starts,
@@ -371,7 +374,7 @@ class PdfWriter:
             keys,
         )
         return PdfResult(out_path, layout, indexes, self.diagnostics, total,
-                         sum(found.relayouts for _, found in units.values()), body.passes, body.laid_out)
+                         sum(found.relayouts for found in units.values()), body.passes, body.laid_out)
 
     def render(self, root: etree._Element) -> Rendered:
         """A document of the front or back matter, from the cache where the same document was laid out before."""
@@ -390,43 +393,55 @@ class PdfWriter:
         self.drawn_as[id(rendered)] = key
         return rendered
 
-    def draw_book(self, sequence: list[tuple[Rendered, list[int]]], out_path: Path, front_count: int) -> list[str]:
-        """Draw each document of the book as a PDF of its own (those the cache does not have, on several
-        processes) and combine them at ``out_path``. Returns WeasyPrint's warnings while they were drawn."""
-        parts: dict[int, bytes] = {}
-        jobs, keys = [], {}
-        for number, (rendered, pages) in enumerate(sequence):
-            keys[number] = self.cache.key("drawn", self.drawn_as[id(rendered)], repr(pages))
-            data = self.cache.get(keys[number])
-            if data is not None and self.load_drawn(data) is not None:
-                parts[number] = data
+    def matter_piece(self, rendered: Rendered) -> _Piece:
+        """The front matter, the back matter or a blank page (laid out here) as a piece of the book to draw."""
+        pages = list(range(len(rendered)))
+        return _Piece(self.cache.key("matter drawn", self.drawn_as[id(rendered)]), len(rendered),
+                      rendered.page_starts(), rendered.bookmarks(pages), rendered=rendered)
+
+    def draw_book(self, sequence: list[_Piece], out_path: Path, front_count: int) -> list[str]:
+        """Draw each piece of the book as a PDF of its own (those the cache does not have, on several processes)
+        and combine them at ``out_path``. Returns WeasyPrint's warnings while they were drawn."""
+        drawn: dict[str, tuple] = {}
+        jobs = []
+        for piece in sequence:
+            if piece.key in drawn or any(piece.key == job for _, job in jobs):
+                continue
+            found = self.cache.read(piece.key, load_drawn)
+            if found is not None:
+                drawn[piece.key] = found
             else:
-                jobs.append((number, str(number)))
+                jobs.append((len(jobs), piece.key))
+        pieces = {piece.key: piece for piece in sequence}
         if len(jobs) > 1 and self.processes > 1:
             self.renderer.settle()
+        for number, data in lay_out(jobs, lambda key: self.draw_piece(pieces[key]), lambda: None, self.processes,
+                                    fallback=self.laid_out_here, size=lambda job: pieces[job[1]].pages):
+            self.cache.put(jobs[number][1], data)
+            drawn[jobs[number][1]] = load_drawn(io.BytesIO(data))
+        messages = [message for key in dict.fromkeys(piece.key for piece in sequence) for message in drawn[key][2]]
+        for piece in sequence:
+            for key in drawn[piece.key][3]:
+                old, new = piece.unit[2][key]
+                self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.WARNING, "xref-page",
+                                                   f"a cross-reference prints “{old}” where p. {new} did not fit"))
+        outline = weasy_outline([mark for piece in sequence for mark in piece.bookmarks])
+        unplaced = combine([Drawn(drawn[piece.key][0], frozenset(drawn[piece.key][1])) for piece in sequence],
+                           out_path, front_count, outline)
+        return messages + [f"No anchor #{name} for internal URI reference" for name in unplaced]
 
-        def draw(job: str) -> bytes:
-            rendered, pages = sequence[int(job)]
-            return pickle.dumps(self.renderer.draw(rendered, pages))
-
-        for number, data in lay_out(jobs, draw, lambda: None, self.processes, fallback=self.laid_out_here,
-                                    size=lambda job: len(sequence[job[0]][1])):
-            self.cache.put(keys[number], data)
-            parts[number] = data
-        drawn = [self.load_drawn(parts[number]) for number in range(len(sequence))]
-        outline = weasy_outline([mark for rendered, pages in sequence for mark in rendered.bookmarks(pages)])
-        unplaced = combine([Drawn(data, frozenset(places)) for data, places, _ in drawn], out_path, front_count,
-                           outline)
-        return [message for _, _, found in drawn for message in found] + [
-            f"No anchor #{name} for internal URI reference" for name in unplaced]
-
-    @staticmethod
-    def load_drawn(data: bytes):
-        try:
-            found = pickle.loads(data)
-        except Exception:  # a cache file from elsewhere or damaged: drawn again
-            return None
-        return found if isinstance(found, tuple) and len(found) == 3 else None
+    def draw_piece(self, piece: _Piece) -> bytes:
+        """In a drawing process: a piece of the book drawn as a PDF, with the places it holds, WeasyPrint's
+        warnings, and the cross-references whose pages could not be put in (as bytes, for the cache)."""
+        rendered, failed = piece.rendered, set()
+        if rendered is None:
+            layout, first, replacements = piece.unit
+            data = self.kept.get(layout) or self.cache.get(layout)
+            rendered = self.renderer.loads(data)[0]
+            rendered.renumber(first)
+            failed = rendered.replace_generated("data-xref", replacements)
+        data, places, messages = self.renderer.draw(rendered, list(range(piece.pages)))
+        return pickle.dumps((data, places, messages, sorted(failed)), protocol=pickle.HIGHEST_PROTOCOL)
 
     # --- the body, a unit at a time -------------------------------------------------------------
 
@@ -443,7 +458,7 @@ class PdfWriter:
         # figures of one width, else those whose figures turned out not to fit where the placeholder's did
         even = has_even_figures(self.edition.book, self.edition_root)
         literal: dict[int, set[str]] = {} if even else {unit.index: set(body_ids) for unit in units}
-        results: dict[int, tuple[Rendered, UnitLayout]] = {}
+        results: dict[int, UnitLayout] = {}
         printed: dict[int, dict[str, str]] = {}
         laid_out: list[str] = []
         body = _Body({}, {}, 0, ())
@@ -459,12 +474,11 @@ class PdfWriter:
                     else PLACEHOLDER_DIGIT * len(known[target])))
                 source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
                 keys[unit.index] = body.keys[unit.index] = self.cache.key("unit", source, self.unit_facts(unit))
-                data = self.cache.get(keys[unit.index])
-                loaded = self.load_unit(data) if data is not None else None
-                if loaded is None:
-                    jobs.append((unit.index, source))
+                found = self.cache.read(keys[unit.index], read_extra)
+                if isinstance(found, UnitLayout):
+                    results[unit.index] = found
                 else:
-                    results[unit.index] = loaded
+                    jobs.append((unit.index, source))
             if body.passes == 1:
                 self.progress(Stage.BODY, f"{len(jobs)} of {len(units)} texts to lay out (the others unchanged), "
                                           f"on {max(1, min(self.processes, len(jobs)))} processes")
@@ -474,42 +488,36 @@ class PdfWriter:
                 self.renderer.settle()  # nothing of the font machinery half set up when the workers fork
             for index, data in lay_out(jobs, self.lay_out_unit, self.fresh_renderer, self.processes,
                                        fallback=self.laid_out_here):
-                self.cache.put(keys[index], data)
-                results[index] = self.load_unit(data)
+                if not self.cache.put(keys[index], data):
+                    self.kept[keys[index]] = data
+                results[index] = read_extra(io.BytesIO(data))
                 laid_out.append(units[index].id)
             for index in keys:
-                printed[index] = {key: label for key, (_, label) in results[index][1].xrefs.items()}
-            body.starts = unit_starts([len(results[unit.index][0]) for unit in units])
-            true = {ident: str(body.starts[i] + page + 1) for i, (rendered, _) in results.items()
-                    for ident, (page, _) in rendered.anchor_pages().items()}
+                printed[index] = {key: label for key, (_, label) in results[index].xrefs.items()}
+            body.starts = unit_starts([results[unit.index].pages for unit in units])
+            true = {ident: str(body.starts[i] + page + 1) for i, found in results.items()
+                    for ident, page in found.anchors.items()}
             known.update(true)
             todo, body.wrong = [], []
             for unit in units:
-                rendered, found = results[unit.index]
-                wanted = {key: (printed[unit.index][key], true[target]) for key, (target, _) in found.xrefs.items()
-                          if target in true}
-                failed = rendered.replace_generated("data-xref", wanted)
-                for key, (old, new) in wanted.items():
-                    if key not in failed:
-                        printed[unit.index][key] = new
+                found = results[unit.index]
+                failed = False
+                for key, (target, laid) in found.xrefs.items():
+                    new = true.get(target)
+                    # a page printed in figures of one width fits where as many figures were laid out (checked
+                    # when it is put in); one laid out as it is, only where it is the same
+                    if new is None or new == laid or (len(new) == len(laid)
+                                                      and target not in literal.get(unit.index, ())):
+                        printed[unit.index][key] = new or laid
                         continue
-                    target = found.xrefs[key][0]
-                    if len(old) == len(new):
-                        literal.setdefault(unit.index, set()).add(target)
-                    body.wrong.append((target, old, new))
+                    body.wrong.append((target, laid, new))
+                    failed = True
                 if failed:
                     todo.append(unit)
         body.units = results
         body.laid_out = tuple(laid_out)
         body.printed = printed
         return body
-
-    def load_unit(self, data: bytes) -> tuple[Rendered, UnitLayout] | None:
-        try:
-            rendered, found = self.renderer.loads(data)
-        except Exception:  # a cache file from elsewhere or damaged: the unit is laid out again
-            return None
-        return (rendered, found) if isinstance(found, UnitLayout) else None
 
     def unit_facts(self, unit: Unit) -> str:
         """What a unit's layout reads from the book besides its HTML: its apparatus entries and its notes."""
@@ -566,7 +574,12 @@ class PdfWriter:
             del self.renderer.log.messages[messages:]
             xrefs = {link.get("data-xref"): (link.get("href", "#")[1:], link.get("data-page"))
                      for link in root.iter("a") if link.get("data-page") and link.get("data-xref")}
-            return self.renderer.dumps(rendered, UnitLayout(keys, xrefs, self.diagnostics, relayouts))
+            pages = list(range(len(rendered)))
+            found = UnitLayout(keys, xrefs, self.diagnostics, relayouts, len(rendered),
+                               {ident: page for ident, (page, _) in rendered.anchor_pages().items()},
+                               {ident: page for ident, (page, _) in rendered.anchor_pages(last=True).items()},
+                               rendered.page_starts(), rendered.bookmarks(pages))
+            return self.renderer.dumps(rendered, found)
         finally:
             self.diagnostics = outer
 
@@ -684,9 +697,30 @@ class PdfWriter:
         return displaced
 
 
+@dataclass(frozen=True)
+class _Piece:
+    """A document of the book to draw: what its drawing depends on (its key), its pages' count, first words and
+    bookmarks, and either its layout (the front or back matter, laid out here) or, for a text, its layout's
+    key, the book's page it begins on and the pages its cross-references print (data-xref -> (as laid out,
+    true))."""
+
+    key: str
+    pages: int
+    starts: list[dict]
+    bookmarks: list
+    rendered: Rendered | None = None
+    unit: tuple[str, int, dict[str, tuple[str, str]]] | None = None
+
+
+def load_drawn(stream) -> tuple | None:
+    """A drawn piece as ``PdfWriter.draw_piece`` keeps it: (PDF, places, warnings, cross-references not put in)."""
+    found = pickle.load(stream)
+    return found if isinstance(found, tuple) and len(found) == 4 else None
+
+
 @dataclass
 class _Body:
-    units: dict[int, tuple[Rendered, UnitLayout]]  # by the unit's index
+    units: dict[int, UnitLayout]  # by the unit's index
     starts: dict[int, int]  # the body page (from 0) each unit begins on
     passes: int
     laid_out: tuple[str, ...]

@@ -60,6 +60,11 @@ class UnitLayout:
     xrefs: dict[str, tuple[str, str]]  # data-xref -> (target id, the page printed for it)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     relayouts: int = 0
+    pages: int = 0
+    anchors: dict[str, int] = field(default_factory=dict)  # id -> the page it begins on
+    last: dict[str, int] = field(default_factory=dict)  # id -> the page it ends on
+    starts: list[dict] = field(default_factory=list)  # each page's first words (Rendered.page_starts)
+    bookmarks: list = field(default_factory=list)  # each page's height and bookmarks (Rendered.bookmarks)
 
 
 def unit_starts(lengths: list[int]) -> dict[int, int]:
@@ -123,9 +128,23 @@ class LayoutCache:
         self.hits += 1
         return data
 
-    def put(self, key: str, data: bytes) -> None:
+    def read(self, key: str, reader: Callable[[object], object]) -> object | None:
+        """What ``reader`` reads from the start of a kept file (without reading the rest); None where it cannot."""
         if self.folder is None:
-            return
+            return None
+        try:
+            with open(self.folder / f"{key}.layout", "rb") as stream:
+                found = reader(stream)
+        except Exception:  # absent, damaged or from elsewhere: laid out again
+            return None
+        self.used.add(key)
+        self.hits += 1
+        return found
+
+    def put(self, key: str, data: bytes) -> bool:
+        """Keep ``data``; returns whether it was."""
+        if self.folder is None:
+            return False
         self.used.add(key)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
@@ -134,7 +153,8 @@ class LayoutCache:
                 out.write(data)
             os.replace(temporary, self.folder / f"{key}.layout")
         except OSError:
-            pass  # a cache that cannot be written costs time on the next build, nothing else
+            return False  # a cache that cannot be written costs time on the next build, nothing else
+        return True
 
     def prune(self) -> None:
         """Forget every layout this build did not use (the cache holds one book's layouts, not its history)."""

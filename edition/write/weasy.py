@@ -277,12 +277,15 @@ class Renderer:
         is put back as the loading renderer's own."""
         buffer = io.BytesIO()
         document = rendered.document
-        _Pickler(buffer, self).dump((document.pages, document.metadata, rendered.series_placed, extra))
+        pickle.dump(extra, buffer, protocol=pickle.HIGHEST_PROTOCOL)  # first: read alone by ``read_extra``
+        _Pickler(buffer, self).dump((document.pages, document.metadata, rendered.series_placed))
         return buffer.getvalue()
 
     def loads(self, data: bytes) -> tuple[Rendered, object]:
         """Pages written by ``dumps`` (in this process or another), as a document of this renderer."""
-        pages, metadata, placed, extra = _Unpickler(io.BytesIO(data), self).load()
+        stream = io.BytesIO(data)
+        extra = pickle.load(stream)
+        pages, metadata, placed = _Unpickler(stream, self).load()
         document = Document(pages, metadata, self.fetcher, self.fonts, {}, None)
         return Rendered(document, placed), extra
 
@@ -383,6 +386,11 @@ class _Unpickler(pickle.Unpickler):
             return super().load()
         finally:
             _loading.pop()
+
+
+def read_extra(stream) -> object:
+    """The plain data stored with pages by ``Renderer.dumps``, read without the pages."""
+    return pickle.load(stream)
 
 
 def _page_labels(roman_pages: int):
