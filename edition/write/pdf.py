@@ -194,9 +194,8 @@ class PdfWriter:
                 link.set("class", cls + " page-ref")
                 link.set("data-xref", str(number))
 
-    def back_root(self, start_page: int, label_of, indexes: tuple[Index, ...]) -> etree._Element:
+    def back_root(self, label_of, indexes: tuple[Index, ...]) -> etree._Element:
         root, body = self.document("back-matter")
-        add_element(root.find("head"), "style").text = f"@page :first {{ counter-reset: page {start_page}; }}"
 
         def href(anchor: str) -> str:
             return f"#{anchor}"
@@ -306,7 +305,7 @@ class PdfWriter:
             replacements = {key: (found.xrefs[key][1], printed) for key, printed in body.printed[i].items()}
             body_sequence.append(_Piece(
                 self.cache.key("unit drawn", body.keys[i], str(starts[i] + 1), repr(sorted(replacements.items()))),
-                found.pages, found.starts, found.bookmarks, unit=(body.keys[i], starts[i] + 1, replacements)))
+                found.pages, found.starts, found.bookmarks, unit=(body.keys[i], starts[i] + 1, replacements, 0)))
             if found.pages % 2 == 1 and i != max(units):
                 blank = blank or self.matter_piece(self.blank_page())
                 body_sequence.append(blank)
@@ -328,11 +327,8 @@ class PdfWriter:
             self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.ERROR, "index-unplaced",
                                                f"index occurrence #{anchor} was not found in the layout"))
 
-        self.progress(Stage.BACK)
-        back = self.render(self.back_root(back_start, lambda a: keys.get(a) or front_pages.get(a, (0, "?"))[1],
-                                          indexes))
-        back_labels = {ident: str(back_start + index) for ident, (index, _) in back.anchor_pages().items()}
-        self.diagnostics += margin_diagnostics(back, "back matter")
+        back, back_labels = self.lay_out_back(back_start, self.back_root(
+            lambda a: keys.get(a) or front_pages.get(a, (0, "?"))[1], indexes))
 
         front = self.render(self.front_root(body_labels, back_labels))
         final = front.anchor_pages()
@@ -354,7 +350,7 @@ class PdfWriter:
         sequence += body_sequence
         if needs_blank_after_body:
             sequence.append(blank or self.matter_piece(self.blank_page()))
-        sequence.append(self.matter_piece(back))
+        sequence += back
         total = sum(piece.pages for piece in sequence)
         labels = [roman(i + 1) for i in range(front_count)] + [str(i + 1) for i in range(total - front_count)]
 
@@ -392,6 +388,69 @@ class PdfWriter:
         self.cache.put(key, self.renderer.dumps(rendered))
         self.drawn_as[id(rendered)] = key
         return rendered
+
+    def lay_out_back(self, first: int, root: etree._Element) -> tuple[list[_Piece], dict[str, str]]:
+        """Lay the back matter out, beginning on page ``first`` of the book (a recto), as documents of its own
+        (those the cache does not have on several processes): each section beginning on a recto, a long one
+        cut at its groups into parts each going on from the next page, laid out again where it falls on the
+        other side than it was laid out for. Returns the pieces to draw, and the page of each place."""
+        chunks = [(chunk, number == 0) for section in root.find("body") for number, chunk in
+                  enumerate(cut_section(section))]
+        self.progress(Stage.BACK, f"{len(chunks)} parts")
+        verso: set[int] = set()  # the parts laid out to begin on a verso
+        results: dict[int, tuple[str, UnitLayout]] = {}
+        for _ in range(MAX_PASSES):
+            jobs, keys = [], {}
+            for index, (chunk, _) in enumerate(chunks):
+                source = back_source(self.document("back-matter"), chunk, index in verso)
+                keys[index] = self.cache.key("back", source)
+                found = self.cache.read(keys[index], read_extra)
+                if isinstance(found, UnitLayout):
+                    results[index] = (keys[index], found)
+                else:
+                    jobs.append((index, source))
+            if len(jobs) > 1 and self.processes > 1:
+                self.renderer.settle()
+            for index, data in lay_out(jobs, self.lay_out_matter, self.fresh_renderer, self.processes,
+                                       fallback=self.laid_out_here):
+                if not self.cache.put(keys[index], data):
+                    self.kept[keys[index]] = data
+                results[index] = (keys[index], read_extra(io.BytesIO(data)))
+            starts = back_starts([results[i][1].pages for i in range(len(chunks))], [o for _, o in chunks], first)
+            wrong = {i for i, (_, opens) in enumerate(chunks) if not opens and (starts[i] % 2 == 0) != (i in verso)}
+            if not wrong:
+                break
+            verso ^= wrong
+        else:
+            self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.WARNING, "back-side",
+                                               f"{len(wrong)} parts of the back matter are printed on the other "
+                                               "side of the leaf than they were laid out for"))
+        pieces, labels, page = [], {}, first
+        for index, (key, found) in sorted(results.items()):
+            if starts[index] > page:
+                pieces.append(self.matter_piece(self.blank_page()))
+            start = starts[index]
+            page = start + found.pages
+            labels.update({ident: str(start + at) for ident, at in found.anchors.items()})
+            self.diagnostics += [replace(d, message=in_book(d.message, start - found.first_page))
+                                 for d in found.diagnostics]
+            pieces.append(_Piece(self.cache.key("back drawn", key, str(start)), found.pages, found.starts,
+                                 found.bookmarks, unit=(key, start, {}, found.first_page)))
+        return pieces, labels
+
+    def lay_out_matter(self, source: str) -> bytes:
+        """Lay a part of the back matter out (in this process or a worker); returns its pages and what was read
+        off them, without the page a part begun on a verso is laid out after."""
+        root = html.document_fromstring(source)
+        skip = int(root.find("body").get("data-skip", "0"))
+        messages = len(self.renderer.log.messages)
+        rendered = self.renderer.render(root)
+        rendered.label = page_mark
+        diagnostics = margin_diagnostics(rendered, "back matter") + [
+            Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message)
+            for message in self.renderer.log.messages[messages:]]
+        del self.renderer.log.messages[messages:]
+        return self.renderer.dumps(rendered, laid_out_facts(rendered, {}, {}, diagnostics, 0, skip))
 
     def matter_piece(self, rendered: Rendered) -> _Piece:
         """The front matter, the back matter or a blank page (laid out here) as a piece of the book to draw."""
@@ -433,14 +492,14 @@ class PdfWriter:
     def draw_piece(self, piece: _Piece) -> bytes:
         """In a drawing process: a piece of the book drawn as a PDF, with the places it holds, WeasyPrint's
         warnings, and the cross-references whose pages could not be put in (as bytes, for the cache)."""
-        rendered, failed = piece.rendered, set()
+        rendered, failed, skip = piece.rendered, set(), 0
         if rendered is None:
-            layout, first, replacements = piece.unit
+            layout, first, replacements, skip = piece.unit
             data = self.kept.get(layout) or self.cache.get(layout)
             rendered = self.renderer.loads(data)[0]
-            rendered.renumber(first)
+            rendered.renumber(first - skip)
             failed = rendered.replace_generated("data-xref", replacements)
-        data, places, messages = self.renderer.draw(rendered, list(range(piece.pages)))
+        data, places, messages = self.renderer.draw(rendered, list(range(skip, skip + piece.pages)))
         return pickle.dumps((data, places, messages, sorted(failed)), protocol=pickle.HIGHEST_PROTOCOL)
 
     # --- the body, a unit at a time -------------------------------------------------------------
@@ -574,12 +633,7 @@ class PdfWriter:
             del self.renderer.log.messages[messages:]
             xrefs = {link.get("data-xref"): (link.get("href", "#")[1:], link.get("data-page"))
                      for link in root.iter("a") if link.get("data-page") and link.get("data-xref")}
-            pages = list(range(len(rendered)))
-            found = UnitLayout(keys, xrefs, self.diagnostics, relayouts, len(rendered),
-                               {ident: page for ident, (page, _) in rendered.anchor_pages().items()},
-                               {ident: page for ident, (page, _) in rendered.anchor_pages(last=True).items()},
-                               rendered.page_starts(), rendered.bookmarks(pages))
-            return self.renderer.dumps(rendered, found)
+            return self.renderer.dumps(rendered, laid_out_facts(rendered, keys, xrefs, self.diagnostics, relayouts))
         finally:
             self.diagnostics = outer
 
@@ -709,7 +763,76 @@ class _Piece:
     starts: list[dict]
     bookmarks: list
     rendered: Rendered | None = None
-    unit: tuple[str, int, dict[str, tuple[str, str]]] | None = None
+    # a text or part of the back matter: its layout's key, its first page in the book, its cross-references'
+    # pages, and the pages laid out before its own (a part begun on a verso is laid out after one)
+    unit: tuple[str, int, dict[str, tuple[str, str]], int] | None = None
+
+
+def laid_out_facts(rendered: Rendered, keys, xrefs, diagnostics, relayouts: int, skip: int = 0) -> UnitLayout:
+    """What the build reads off a laid-out text or part of the back matter, its first ``skip`` pages left out."""
+    pages = list(range(skip, len(rendered)))
+    return UnitLayout(keys, xrefs, diagnostics, relayouts, len(pages),
+                      {ident: page - skip for ident, (page, _) in rendered.anchor_pages().items() if page >= skip},
+                      {ident: page - skip for ident, (page, _) in rendered.anchor_pages(last=True).items()
+                       if page >= skip},
+                      rendered.page_starts()[skip:], rendered.bookmarks(pages), skip)
+
+
+# A section of the back matter longer than two of these is cut into parts of about this much (characters, and
+# 40 for each block; about twenty pages of apparatus entries), laid out on several processes.
+BACK_PART = 50_000
+
+
+def cut_section(section: etree._Element) -> list[etree._Element]:
+    """A section of the back matter as the parts it is laid out in: itself, or (if long) itself with its first
+    groups and, for the rest, copies of it (and of its columns) each holding the next groups. A cut falls
+    before a group's heading, or (in a group longer than two parts) before any entry."""
+    flow = next((c for c in section if c.tag == "div" and has_class(c, "columns")), section)
+    children = list(flow)
+    weights = [len("".join(child.itertext())) + 40 * sum(1 for _ in child.iter("p", "li", "h2", "h3")) + 40
+               for child in children]
+    if sum(weights) <= 2 * BACK_PART:
+        return [section]
+    groups, weight = [[]], 0
+    for child, size in zip(children, weights, strict=True):
+        heading = child.tag in ("h1", "h2", "h3")
+        after_heading = bool(groups[-1]) and groups[-1][-1].tag in ("h1", "h2", "h3")
+        if groups[-1] and not after_heading and (weight >= BACK_PART and heading or weight >= 2 * BACK_PART):
+            groups.append([])
+            weight = 0
+        groups[-1].append(child)
+        weight += size
+    parts = [section]
+    for group in groups[1:]:
+        part = etree.Element(section.tag, {"class": (section.get("class") or "") + " continued"})
+        holder = part if flow is section else etree.SubElement(part, flow.tag, {"class": flow.get("class") or ""})
+        holder.extend(group)
+        parts.append(part)
+    return parts
+
+
+def back_source(document: tuple[etree._Element, etree._Element], chunk: etree._Element, verso: bool) -> str:
+    """A part of the back matter as a document; one to begin on a verso is laid out after an empty page."""
+    root, body = document
+    chunk = copy.deepcopy(chunk)
+    if verso:
+        body.set("data-skip", "1")
+        add_element(body, "div", "verso-start")
+        chunk.set("style", "break-before: left")
+    body.append(chunk)
+    return html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+
+
+def back_starts(lengths: list[int], opens: list[bool], first: int) -> list[int]:
+    """The book's page each part of the back matter begins on: a section's first on a recto (odd), the others
+    on the page after the part before."""
+    starts, page = [], first
+    for length, opening in zip(lengths, opens, strict=True):
+        if opening and page % 2 == 0:
+            page += 1
+        starts.append(page)
+        page += length
+    return starts
 
 
 def load_drawn(stream) -> tuple | None:

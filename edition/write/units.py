@@ -65,6 +65,7 @@ class UnitLayout:
     last: dict[str, int] = field(default_factory=dict)  # id -> the page it ends on
     starts: list[dict] = field(default_factory=list)  # each page's first words (Rendered.page_starts)
     bookmarks: list = field(default_factory=list)  # each page's height and bookmarks (Rendered.bookmarks)
+    first_page: int = 0  # pages laid out before the unit's own (not printed)
 
 
 def unit_starts(lengths: list[int]) -> dict[int, int]:

@@ -6,6 +6,7 @@ import json
 import re
 
 import pytest
+from pdf_structure import structure_problems, unresolved_links
 from pypdf import PdfReader
 
 from conftest import pdf_pages_text
@@ -83,6 +84,13 @@ def test_metadata_language_and_tagging(pdf, serge_build):
     assert root.get("/Lang") == "en"
     assert bool(root.get("/MarkInfo", {}).get("/Marked"))
     assert "/StructTreeRoot" in root
+
+
+def test_tag_tree_and_links_hold_over_the_parts_drawn_apart(serge_build):
+    path = serge_build.outputs["pdf"]
+    assert structure_problems(path) == []
+    links, missing = unresolved_links(path)
+    assert links > 1000 and missing == []
 
 
 def test_contents_page_numbers_are_true(pages, pdf, serge_build):
