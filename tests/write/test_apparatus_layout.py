@@ -8,6 +8,7 @@ import re
 
 import pytest
 from lxml import etree
+from pypdf import PdfReader
 from synthetic import every_line_text
 
 from conftest import BODY_SIZES, TEI, build_once, printed_lines, shared_path
@@ -234,3 +235,11 @@ def test_prose_counted_by_section_keys_its_entries_by_section_and_line(tmp_path_
     assert set(first_lines) == {"1", "2", "3"} and max(first_lines.values()) <= 3  # counted from each section's start
     printed = " ".join(line.text for page in printed_lines(result.outputs["pdf"]) for line in page)
     assert "2.1 " in printed or "2.2 " in printed or "2.3 " in printed
+
+
+def test_a_book_with_no_back_matter_ends_without_a_page_of_its_own(propertius):
+    result, _, _ = propertius
+    texts = [page.extract_text().strip() for page in PdfReader(str(result.outputs["pdf"])).pages]
+    back = result.layout.body_offset + result.layout.body_pages
+    assert len(texts) - back <= 1 and all(not text for text in texts[back:])  # a blank verso at most
+    assert len(texts) % 2 == 0
