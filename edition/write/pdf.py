@@ -590,11 +590,15 @@ class PdfWriter:
         width, height = (points(length) for length in trim_size(self.edition.book.trim) or ("6in", "9in"))
         top, outer, bottom, inner = (points(length) for length in self.edition.book.margins.split())
         size = points(self.edition.book.size)
-        per_page = 0.85 * ((width - outer - inner) / (0.45 * size)) * (
+        # 0.95: a line holds about as many characters as the measure over 0.45 em, a page a little fewer than
+        # its lines' worth (headings, notes, the apparatus); measured on the Serge edition and the synthetic ones
+        per_page = 0.95 * ((width - outer - inner) / (0.45 * size)) * (
             (height - top - bottom) / (size * self.edition.book.leading))
         guessed, page = {}, 1
         for index in sorted(roots):
             characters = 0
+            if roots[index].find(".//section[@class='part']") is not None:
+                page += 2  # the part's title page, and the verso after it
             for element in roots[index].iter():
                 if isinstance(element.tag, str) and element.get("id") in body_ids:
                     guessed[element.get("id")] = str(page + int(characters // per_page))

@@ -9,7 +9,7 @@ import pytest
 from pdf_structure import structure_problems, unresolved_links
 from pypdf import PdfReader
 
-from conftest import pdf_pages_text
+from conftest import TEI, pdf_pages_text
 
 pytestmark = pytest.mark.slow
 
@@ -202,3 +202,22 @@ def test_cross_references_print_their_targets_true_page(pages, serge_build):
     assert wrong == []
     body = " ".join(pages[offset:offset + layout.body_pages])
     assert len(re.findall(r"\(p\. \d+\)", body)) == len(expected)
+
+
+def test_the_first_guess_of_each_places_page_is_near_its_page(serge_build):
+    """With no earlier build, cross-references are laid out with the digits of a guessed page; a guess with
+    other digits costs a text laid out again, so the guess is checked against the pages the build found."""
+    from edition.build import edition_settings
+    from edition.load import load_edition
+    from edition.write.pdf import PdfWriter, ids_of
+
+    edition, _ = load_edition([TEI])
+    writer = PdfWriter(serge_build.book, (), edition.root_dir, settings=edition_settings(edition, None)[0])
+    roots = {unit.index: writer.unit_root(unit) for unit in writer.body_units()}
+    guessed = writer.estimated_labels(roots, set().union(*(ids_of(root) for root in roots.values())))
+    true = serge_build.layout.anchors
+    ratios = sorted(int(guessed[ident]) / int(true[ident]) for ident in guessed if int(true.get(ident, 0)) > 20)
+    assert len(ratios) > 1000
+    assert 0.9 < ratios[len(ratios) // 2] < 1.1
+    openings = [int(guessed[text.id]) - int(true[text.id]) for text in serge_build.book.texts]
+    assert max(abs(difference) for difference in openings[:3]) <= 2  # a part's title page counted
