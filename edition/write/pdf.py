@@ -275,7 +275,7 @@ class PdfWriter:
         with tempfile.TemporaryDirectory(prefix="edition-layout-") as scratch:
             # without a cache folder the layouts are kept for this build only: the drawing processes read them
             self.cache = LayoutCache(cache_dir or Path(scratch), self.cache_salt())
-            self.drawn_as: dict[int, str] = {}  # a matter document's cache key, by id(): what its drawing needs
+            self.matter_keys: dict[int, str] = {}  # a matter document's layout key, by id(): what drawing it needs
             self.kept: dict[str, bytes] = {}  # layouts the cache could not keep, by key
             with self.renderer:
                 result = self._write(out_path, previous)
@@ -380,13 +380,13 @@ class PdfWriter:
         if data is not None:
             try:
                 rendered = self.renderer.loads(data)[0]
-                self.drawn_as[id(rendered)] = key
+                self.matter_keys[id(rendered)] = key
                 return rendered
             except Exception:  # a cache file from elsewhere or damaged: lay the document out again
                 pass
         rendered = self.renderer.render(root)
         self.cache.put(key, self.renderer.dumps(rendered))
-        self.drawn_as[id(rendered)] = key
+        self.matter_keys[id(rendered)] = key
         return rendered
 
     def lay_out_back(self, first: int, root: etree._Element) -> tuple[list[_Piece], dict[str, str]]:
@@ -455,7 +455,7 @@ class PdfWriter:
     def matter_piece(self, rendered: Rendered) -> _Piece:
         """The front matter, the back matter or a blank page (laid out here) as a piece of the book to draw."""
         pages = list(range(len(rendered)))
-        return _Piece(self.cache.key("matter drawn", self.drawn_as[id(rendered)]), len(rendered),
+        return _Piece(self.cache.key("matter drawn", self.matter_keys[id(rendered)]), len(rendered),
                       rendered.page_starts(), rendered.bookmarks(pages), rendered=rendered)
 
     def draw_book(self, sequence: list[_Piece], out_path: Path, front_count: int) -> list[str]:
