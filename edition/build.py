@@ -29,6 +29,7 @@ class BuildResult:
     layout: object = None
     laid_out: tuple[str, ...] = ()  # the body's units the PDF laid out (the others came from the layout cache)
     passes: int = 0  # rounds of unit layouts the cross-references' pages took
+    drawn: int = 0  # pieces of the PDF drawn (the others came from the cache)
 
 
 def build_edition(config: BuildConfig) -> BuildResult:
@@ -64,7 +65,7 @@ def build_edition(config: BuildConfig) -> BuildResult:
             writer = PdfWriter(book, result.indexes, edition.root_dir, progress, settings, config.processes)
             pdf = writer.write(target, cache_dir=config.out_dir / ".cache" / name, previous=last_layout(layout_file))
         result.layout, result.indexes = pdf.layout, pdf.indexes
-        result.laid_out, result.passes = pdf.laid_out, pdf.passes
+        result.laid_out, result.passes, result.drawn = pdf.laid_out, pdf.passes, pdf.drawn
         config.out_dir.mkdir(parents=True, exist_ok=True)
         write_layout(pdf.layout, layout_file)
         write_json(index_as_data(result.indexes), config.output(name, ".index.json"))

@@ -59,6 +59,7 @@ class PdfResult:
     relayouts: int  # layouts again of a unit whose notes fell a page after their calls
     passes: int = 1  # rounds of unit layouts until every cross-reference's page had its digits
     laid_out: tuple[str, ...] = ()  # the units laid out (the others came from the cache), by their first text
+    drawn: int = 0  # the pieces of the book drawn (the others came from the cache)
 
 
 class PdfWriter:
@@ -370,7 +371,7 @@ class PdfWriter:
             keys,
         )
         return PdfResult(out_path, layout, indexes, self.diagnostics, total,
-                         sum(found.relayouts for found in units.values()), body.passes, body.laid_out)
+                         sum(found.relayouts for found in units.values()), body.passes, body.laid_out, self.drawn)
 
     def render(self, root: etree._Element) -> Rendered:
         """A document of the front or back matter, from the cache where the same document was laid out before."""
@@ -472,6 +473,7 @@ class PdfWriter:
             else:
                 jobs.append((len(jobs), piece.key))
         pieces = {piece.key: piece for piece in sequence}
+        self.drawn = len(jobs)
         if len(jobs) > 1 and self.processes > 1:
             self.renderer.settle()
         for number, data in lay_out(jobs, lambda key: self.draw_piece(pieces[key]), lambda: None, self.processes,

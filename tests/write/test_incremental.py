@@ -80,13 +80,15 @@ def test_a_rebuild_lays_out_only_the_edited_text_and_equals_a_clean_build(tmp_pa
     out = tmp_path / "out"
     first = build(source, out)
     assert set(first.laid_out) == set(TEXTS)
-    assert "(p." in "".join(pdf_pages(first))
+    pages = pdf_pages(first)  # read now: the rebuilds write the same file
+    assert "(p." in "".join(pages)
 
-    assert build(source, out).laid_out == ()  # nothing changed: every unit from the cache
+    again = build(source, out)
+    assert again.laid_out == () and again.drawn == 0  # nothing changed: every unit and drawing from the cache
 
     edit(source / "two.xml", "said <persName", "said quietly <persName")
     edited = build(source, out)
-    assert len(pdf_pages(edited)) == len(pdf_pages(first))  # the premise: the edit moved no text to other pages
+    assert len(pdf_pages(edited)) == len(pages)  # the premise: the edit moved no text to other pages
     assert edited.laid_out == ("two",)
 
     clean = build(source, tmp_path / "clean")
@@ -95,6 +97,20 @@ def test_a_rebuild_lays_out_only_the_edited_text_and_equals_a_clean_build(tmp_pa
     layouts = [(folder / "units.layout.json").read_text(encoding="utf-8") for folder in (out, tmp_path / "clean")]
     assert layouts[0] == layouts[1]
     assert edited.outputs["epub"].read_bytes() == clean.outputs["epub"].read_bytes()
+
+
+def test_a_text_grown_by_pages_moves_the_others_drawn_again_with_their_true_folios(tmp_path):
+    source = write_edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    pages = pdf_pages(build(source, out))
+    edit(source / "one.xml", "<p xml:id=\"one-p8\">", "<p>" + " ".join(WORDS * 30) + "</p><p xml:id=\"one-p8\">")
+    edited = build(source, out)
+    assert len(pdf_pages(edited)) > len(pages)  # the premise: the texts after it moved
+    assert edited.laid_out == ("one",)  # the others keep their layouts ...
+    assert edited.drawn > 2  # ... but are drawn again with their new folios (and the matter with its pages)
+    clean = build(source, tmp_path / "clean")
+    assert pdf_pages(edited) == pdf_pages(clean)
+    assert edited.layout.as_json() == clean.layout.as_json()
 
 
 def test_each_kind_of_input_lays_out_again_just_what_depends_on_it(tmp_path, monkeypatch):
