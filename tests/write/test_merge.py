@@ -70,3 +70,15 @@ def test_outline_nests_across_parts_and_labels_run_on(book):
 def test_a_link_to_a_place_no_part_holds_is_reported(renderer, tmp_path):
     part = _part(renderer, '<p>See <a href="#nowhere">there</a>.</p>')
     assert combine([part[1]], tmp_path / "book.pdf", 0, []) == ["nowhere"]
+
+
+def test_words_that_look_like_references_are_left_as_they_are(renderer, tmp_path):
+    title = "Draft 12 0 R (second) \\ third"  # as a reference reads, with parentheses and a backslash
+    rendered = renderer.render(html.document_fromstring(
+        f'<html lang="en"><head><title>{title}</title></head><body><p id="a">x</p></body></html>'))
+    data, places, _ = renderer.draw(rendered, list(range(len(rendered))))
+    path = tmp_path / "book.pdf"
+    combine([Drawn(data, frozenset(places)), Drawn(data, frozenset())], path, 0, [])
+    pdf = pikepdf.open(path)
+    assert str(pdf.docinfo["/Title"]) == title
+    assert len(pdf.pages) == 2 and structure_problems(path) == []
