@@ -95,7 +95,7 @@ class _Book:
         source = pikepdf.open(io.BytesIO(part.data))
         root = source.Root
         tree = root.get("/StructTreeRoot")
-        own = (tree.K[0] if isinstance(tree.K, Array) else tree.K) if tree is not None else None
+        own = _document_element(tree) if tree is not None else None
         left = _own_objects(source, keep_metadata=first)
         numbers = {root.Pages.objgen[0]: self.pages}
         if own is not None:
@@ -196,8 +196,7 @@ def _own_objects(source, keep_metadata: bool) -> set[tuple[int, int]]:
     found = {root.objgen, root.Pages.objgen}
     tree = root.get("/StructTreeRoot")
     if tree is not None:
-        own = tree.K[0] if isinstance(tree.K, Array) else tree.K
-        found |= {tree.objgen, own.objgen, tree.ParentTree.objgen}
+        found |= {tree.objgen, _document_element(tree).objgen, tree.ParentTree.objgen}
     names = root.get("/Names")
     if names is not None:
         found |= {o.objgen for o in (names, names.get("/Dests")) if o is not None and o.is_indirect}
@@ -216,6 +215,11 @@ def _own_objects(source, keep_metadata: bool) -> set[tuple[int, int]]:
             found.add(source.trailer.Info.objgen)
     found.discard((0, 0))  # a direct object's
     return found
+
+
+def _document_element(tree):
+    """The element a structure tree's root holds: WeasyPrint's one Document element."""
+    return tree.K[0] if isinstance(tree.K, Array) else tree.K
 
 
 def _written(value, numbers: dict[int, int]) -> bytes:

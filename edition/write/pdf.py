@@ -1,5 +1,5 @@
 """The PDF writer: lay the body out a text at a time (write.units), then the front and back matter with its page
-numbers, then combine."""
+numbers, then draw each piece of the book apart and combine them (write.merge)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import copy
 import io
 import pickle
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -276,7 +277,6 @@ class PdfWriter:
         with tempfile.TemporaryDirectory(prefix="edition-layout-") as scratch:
             # without a cache folder the layouts are kept for this build only: the drawing processes read them
             self.cache = LayoutCache(cache_dir or Path(scratch), self.cache_salt())
-            self.matter_keys: dict[int, str] = {}  # a matter document's layout key, by id(): what drawing it needs
             self.kept: dict[str, bytes] = {}  # layouts the cache could not keep, by key
             with self.renderer:
                 result = self._write(out_path, previous)
@@ -381,13 +381,14 @@ class PdfWriter:
         if data is not None:
             try:
                 rendered = self.renderer.loads(data)[0]
-                self.matter_keys[id(rendered)] = key
-                return rendered
             except Exception:  # a cache file from elsewhere or damaged: lay the document out again
-                pass
+                rendered = None
+            if rendered is not None:
+                rendered.key = key
+                return rendered
         rendered = self.renderer.render(root)
         self.cache.put(key, self.renderer.dumps(rendered))
-        self.matter_keys[id(rendered)] = key
+        rendered.key = key
         return rendered
 
     def lay_out_back(self, first: int, root: etree._Element) -> tuple[list[_Piece], dict[str, str]]:
@@ -399,25 +400,13 @@ class PdfWriter:
                   enumerate(cut_section(section))]
         self.progress(Stage.BACK, f"{len(chunks)} parts")
         verso: set[int] = set()  # the parts laid out to begin on a verso
-        results: dict[int, tuple[str, UnitLayout]] = {}
         for _ in range(MAX_PASSES):
-            jobs, keys = [], {}
+            sources = {}
             for index, (chunk, _) in enumerate(chunks):
                 source = back_source(self.document("back-matter"), chunk, index in verso)
-                keys[index] = self.cache.key("back", source)
-                found = self.cache.read(keys[index], read_extra)
-                if isinstance(found, UnitLayout):
-                    results[index] = (keys[index], found)
-                else:
-                    jobs.append((index, source))
-            if len(jobs) > 1 and self.processes > 1:
-                self.renderer.settle()
-            for index, data in lay_out(jobs, self.lay_out_matter, self.fresh_renderer, self.processes,
-                                       fallback=self.laid_out_here):
-                if not self.cache.put(keys[index], data):
-                    self.kept[keys[index]] = data
-                results[index] = (keys[index], read_extra(io.BytesIO(data)))
-            starts = back_starts([results[i][1].pages for i in range(len(chunks))], [o for _, o in chunks], first)
+                sources[index] = (self.cache.key("back", source), source)
+            results, _ = self.made(sources, self.lay_out_matter)
+            starts = back_starts([results[i].pages for i in range(len(chunks))], [o for _, o in chunks], first)
             wrong = {i for i, (_, opens) in enumerate(chunks) if not opens and (starts[i] % 2 == 0) != (i in verso)}
             if not wrong:
                 break
@@ -427,7 +416,8 @@ class PdfWriter:
                                                f"{len(wrong)} parts of the back matter are printed on the other "
                                                "side of the leaf than they were laid out for"))
         pieces, labels, page = [], {}, first
-        for index, (key, found) in sorted(results.items()):
+        for index, found in sorted(results.items()):
+            key = sources[index][0]
             if starts[index] > page:
                 pieces.append(self.matter_piece(self.blank_page()))
             start = starts[index]
@@ -444,42 +434,56 @@ class PdfWriter:
         off them, without the page a part begun on a verso is laid out after."""
         root = html.document_fromstring(source)
         skip = int(root.find("body").get("data-skip", "0"))
-        messages = len(self.renderer.log.messages)
+        mark = len(self.renderer.log.messages)
         rendered = self.renderer.render(root)
         rendered.label = page_mark
         diagnostics = margin_diagnostics(rendered, "back matter") + [
             Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message)
-            for message in self.renderer.log.messages[messages:]]
-        del self.renderer.log.messages[messages:]
+            for message in self.renderer.warnings_since(mark)]
         return self.renderer.dumps(rendered, laid_out_facts(rendered, {}, {}, diagnostics, 0, skip))
+
+    def made(self, sources: dict[int, tuple[str, str]], job: Callable[[str], bytes], reader=None, fresh=None,
+             size: Callable[[tuple[int, str]], int] = lambda job: len(job[1]),
+             announce: Callable[[int], None] = lambda count: None) -> tuple[dict[int, object], list[int]]:
+        """What ``job`` makes of each (key, source), read by ``reader`` (a layout's facts unless told): from the
+        cache, else made on several processes (set up by ``fresh``, a renderer of their own unless told) where
+        more than one is to be, ``announce`` told how many, and kept. Returns them, and the indexes of those
+        made."""
+        reader = reader or read_layout_facts
+        found, jobs = {}, []
+        for index, (key, source) in sources.items():
+            cached = self.cache.read(key, reader)
+            if cached is not None:
+                found[index] = cached
+            else:
+                jobs.append((index, source))
+        announce(len(jobs))
+        if len(jobs) > 1 and self.processes > 1:
+            self.renderer.settle()  # nothing of the font machinery half set up when the workers fork
+        for index, data in lay_out(jobs, job, fresh or self.fresh_renderer, self.processes,
+                                   fallback=self.laid_out_here, size=size):
+            key = sources[index][0]
+            if not self.cache.put(key, data):
+                self.kept[key] = data
+            found[index] = reader(io.BytesIO(data))
+        return found, [index for index, _ in jobs]
 
     def matter_piece(self, rendered: Rendered) -> _Piece:
         """The front matter, the back matter or a blank page (laid out here) as a piece of the book to draw."""
         pages = list(range(len(rendered)))
-        return _Piece(self.cache.key("matter drawn", self.matter_keys[id(rendered)]), len(rendered),
+        return _Piece(self.cache.key("matter drawn", rendered.key), len(rendered),
                       rendered.page_starts(), rendered.bookmarks(pages), rendered=rendered)
 
     def draw_book(self, sequence: list[_Piece], out_path: Path, front_count: int) -> list[str]:
         """Draw each piece of the book as a PDF of its own (those the cache does not have, on several processes)
         and combine them at ``out_path``. Returns WeasyPrint's warnings while they were drawn."""
-        drawn: dict[str, tuple] = {}
-        jobs = []
-        for piece in sequence:
-            if piece.key in drawn or any(piece.key == job for _, job in jobs):
-                continue
-            found = self.cache.read(piece.key, load_drawn)
-            if found is not None:
-                drawn[piece.key] = found
-            else:
-                jobs.append((len(jobs), piece.key))
-        pieces = {piece.key: piece for piece in sequence}
-        self.drawn = len(jobs)
-        if len(jobs) > 1 and self.processes > 1:
-            self.renderer.settle()
-        for number, data in lay_out(jobs, lambda key: self.draw_piece(pieces[key]), lambda: None, self.processes,
-                                    fallback=self.laid_out_here, size=lambda job: pieces[job[1]].pages):
-            self.cache.put(jobs[number][1], data)
-            drawn[jobs[number][1]] = load_drawn(io.BytesIO(data))
+        pieces = {piece.key: piece for piece in sequence}  # a blank page is one piece, however often printed
+        keys = list(pieces)
+        found, new = self.made({number: (key, key) for number, key in enumerate(keys)},
+                               lambda key: self.draw_piece(pieces[key]), load_drawn, fresh=lambda: None,
+                               size=lambda job: pieces[job[1]].pages)
+        drawn = {keys[number]: value for number, value in found.items()}
+        self.drawn = len(new)
         messages = [message for key in dict.fromkeys(piece.key for piece in sequence) for message in drawn[key][2]]
         for piece in sequence:
             for key in drawn[piece.key][3]:
@@ -515,10 +519,9 @@ class PdfWriter:
         body_ids = set().union(*(ids_of(root) for root in roots.values())) if roots else set()
         known = {ident: label for ident, label in (previous.anchors if previous else {}).items() if ident in body_ids}
         known = {**self.estimated_labels(roots, body_ids), **known}
-        # per unit, the targets laid out with their page itself, not a placeholder: all where the face has no
-        # figures of one width, else those whose figures turned out not to fit where the placeholder's did
+        # a target's page is laid out as a placeholder of as many figures where the face has figures of one width
+        # (the page is put in after), else as the page itself (a unit whose targets move is laid out again)
         even = has_even_figures(self.edition.book, self.edition_root)
-        literal: dict[int, set[str]] = {} if even else {unit.index: set(body_ids) for unit in units}
         results: dict[int, UnitLayout] = {}
         printed: dict[int, dict[str, str]] = {}
         laid_out: list[str] = []
@@ -526,34 +529,27 @@ class PdfWriter:
         todo = units
         while todo and body.passes < MAX_PASSES:
             body.passes += 1
-            jobs, keys = [], {}
+            sources = {}
             for unit in todo:
                 root = copy.deepcopy(roots[unit.index])
-                ids = ids_of(root)
-                self.resolve_links(root, ids, lambda target, unit=unit: (
-                    None if target not in body_ids else known[target] if target in literal.get(unit.index, ())
-                    else PLACEHOLDER_DIGIT * len(known[target])))
+                self.resolve_links(root, ids_of(root), lambda target: (
+                    None if target not in body_ids else PLACEHOLDER_DIGIT * len(known[target]) if even
+                    else known[target]))
                 source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
-                keys[unit.index] = body.keys[unit.index] = self.cache.key("unit", source, self.unit_facts(unit))
-                found = self.cache.read(keys[unit.index], read_extra)
-                if isinstance(found, UnitLayout):
-                    results[unit.index] = found
-                else:
-                    jobs.append((unit.index, source))
-            if body.passes == 1:
-                self.progress(Stage.BODY, f"{len(jobs)} of {len(units)} texts to lay out (the others unchanged), "
-                                          f"on {max(1, min(self.processes, len(jobs)))} processes")
-            elif jobs:
-                self.progress(Stage.BODY_AGAIN, f"{len(jobs)} texts whose cross-references change their digits")
-            if len(jobs) > 1 and self.processes > 1:
-                self.renderer.settle()  # nothing of the font machinery half set up when the workers fork
-            for index, data in lay_out(jobs, self.lay_out_unit, self.fresh_renderer, self.processes,
-                                       fallback=self.laid_out_here):
-                if not self.cache.put(keys[index], data):
-                    self.kept[keys[index]] = data
-                results[index] = read_extra(io.BytesIO(data))
-                laid_out.append(units[index].id)
-            for index in keys:
+                body.keys[unit.index] = self.cache.key("unit", source, self.unit_facts(unit))
+                sources[unit.index] = (body.keys[unit.index], source)
+
+            def announce(count: int, first: bool = body.passes == 1) -> None:
+                if first:
+                    self.progress(Stage.BODY, f"{count} of {len(units)} texts to lay out (the others unchanged), "
+                                              f"on {max(1, min(self.processes, count))} processes")
+                elif count:
+                    self.progress(Stage.BODY_AGAIN, f"{count} texts whose cross-references change their digits")
+
+            found, new = self.made(sources, self.lay_out_unit, announce=announce)
+            results.update(found)
+            laid_out += [units[index].id for index in new]
+            for index in sources:
                 printed[index] = {key: label for key, (_, label) in results[index].xrefs.items()}
             body.starts = unit_starts([results[unit.index].pages for unit in units])
             true = {ident: str(body.starts[i] + page + 1) for i, found in results.items()
@@ -567,8 +563,7 @@ class PdfWriter:
                     new = true.get(target)
                     # a page printed in figures of one width fits where as many figures were laid out (checked
                     # when it is put in); one laid out as it is, only where it is the same
-                    if new is None or new == laid or (len(new) == len(laid)
-                                                      and target not in literal.get(unit.index, ())):
+                    if new is None or new == laid or (even and len(new) == len(laid)):
                         printed[unit.index][key] = new or laid
                         continue
                     body.wrong.append((target, laid, new))
@@ -614,7 +609,7 @@ class PdfWriter:
         lines numbered, its apparatus keyed, both printed. Returns the pages and what was read off them."""
         root = html.document_fromstring(source)
         outer, self.diagnostics = self.diagnostics, []
-        messages = len(self.renderer.log.messages)
+        mark = len(self.renderer.log.messages)
         try:
             rendered = self.renderer.render(root)
             rendered.label = page_mark
@@ -635,8 +630,7 @@ class PdfWriter:
             self.diagnostics += margin_diagnostics(rendered, "body")
             keys = self.number_and_key(rendered, page_of)
             self.diagnostics += [Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message)
-                                 for message in self.renderer.log.messages[messages:]]
-            del self.renderer.log.messages[messages:]
+                                 for message in self.renderer.warnings_since(mark)]
             xrefs = {link.get("data-xref"): (link.get("href", "#")[1:], link.get("data-page"))
                      for link in root.iter("a") if link.get("data-page") and link.get("data-xref")}
             return self.renderer.dumps(rendered, laid_out_facts(rendered, keys, xrefs, self.diagnostics, relayouts))
@@ -839,6 +833,12 @@ def back_starts(lengths: list[int], opens: list[bool], first: int) -> list[int]:
         starts.append(page)
         page += length
     return starts
+
+
+def read_layout_facts(stream) -> UnitLayout | None:
+    """What a layout kept by ``Renderer.dumps`` says of itself (None if it is not a text's or part's layout)."""
+    found = read_extra(stream)
+    return found if isinstance(found, UnitLayout) else None
 
 
 def load_drawn(stream) -> tuple | None:

@@ -119,15 +119,7 @@ class LayoutCache:
         return digest.hexdigest()[:40]
 
     def get(self, key: str) -> bytes | None:
-        if self.folder is None:
-            return None
-        try:
-            data = (self.folder / f"{key}.layout").read_bytes()
-        except OSError:
-            return None
-        self.used.add(key)
-        self.hits += 1
-        return data
+        return self.read(key, lambda stream: stream.read())
 
     def read(self, key: str, reader: Callable[[object], object]) -> object | None:
         """What ``reader`` reads from the start of a kept file (without reading the rest); None where it cannot."""

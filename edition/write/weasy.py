@@ -298,7 +298,7 @@ class Renderer:
         own = {name for page in pages for name in page.anchors}
         wanted = {target for page in pages for kind, target, _, _ in page.links if kind == "internal"}
         stand_ins = {name: (0, 0, 0, 0) for name in wanted - own}
-        messages = len(self.log.messages)
+        mark = len(self.log.messages)
         kept = pages[0].anchors if pages else {}
         try:
             if pages and stand_ins:
@@ -308,9 +308,13 @@ class Renderer:
         finally:
             if pages:
                 pages[0].anchors = kept
-        found = self.log.messages[messages:]
-        del self.log.messages[messages:]
-        return data, own, found
+        return data, own, self.warnings_since(mark)
+
+    def warnings_since(self, mark: int) -> list[str]:
+        """WeasyPrint's warnings logged since the log held ``mark`` of them, taken out of the log."""
+        found = self.log.messages[mark:]
+        del self.log.messages[mark:]
+        return found
 
     def write(self, documents: list[tuple[Rendered, list[int]]], path: Path, roman_pages: int) -> int:
         """Combine pages of rendered documents into one PDF at ``path``, written to a temporary file and moved
@@ -448,6 +452,7 @@ class Rendered:
         self.series_placed = series_placed or {}
         # how what is read off the pages names a page: its number in this document, or a mark (write.units)
         self.label: Callable[[int], str] = _own_number
+        self.key: str | None = None  # what it was laid out from, where its maker keeps it (the drawing cache)
 
     def __len__(self) -> int:
         return len(self.document.pages)
