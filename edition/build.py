@@ -30,6 +30,7 @@ class BuildResult:
     laid_out: tuple[str, ...] = ()  # the body's units the PDF laid out (the others came from the layout cache)
     passes: int = 0  # rounds of unit layouts the cross-references' pages took
     drawn: int = 0  # pieces of the PDF drawn (the others came from the cache)
+    combined: bool = False  # whether the PDF was written (not when the file there is the one its pieces make)
 
 
 def build_edition(config: BuildConfig) -> BuildResult:
@@ -65,7 +66,8 @@ def build_edition(config: BuildConfig) -> BuildResult:
             writer = PdfWriter(book, result.indexes, edition.root_dir, progress, settings, config.processes)
             pdf = writer.write(target, cache_dir=config.out_dir / ".cache" / name, previous=last_layout(layout_file))
         result.layout, result.indexes = pdf.layout, pdf.indexes
-        result.laid_out, result.passes, result.drawn = pdf.laid_out, pdf.passes, pdf.drawn
+        result.laid_out, result.passes = pdf.laid_out, pdf.passes
+        result.drawn, result.combined = pdf.drawn, pdf.combined
         config.out_dir.mkdir(parents=True, exist_ok=True)
         write_layout(pdf.layout, layout_file)
         write_json(index_as_data(result.indexes), config.output(name, ".index.json"))

@@ -61,6 +61,7 @@ class PdfResult:
     passes: int = 1  # rounds of unit layouts until every cross-reference's page had its digits
     laid_out: tuple[str, ...] = ()  # the units laid out (the others came from the cache), by their first text
     drawn: int = 0  # the pieces of the book drawn (the others came from the cache)
+    combined: bool = False  # whether the pieces were combined again (not when the file is the one they made)
 
 
 class PdfWriter:
@@ -82,6 +83,7 @@ class PdfWriter:
         self.at_foot: set[str] = set()  # the entries printed at the foot of their lemma's page
         self.progress = progress or Progress(quiet=True)
         self.diagnostics: list[Diagnostic] = []
+        self.drawn, self.combined = 0, False
 
     def new_renderer(self) -> Renderer:
         return Renderer(self.stylesheets,
@@ -371,7 +373,8 @@ class PdfWriter:
             keys,
         )
         return PdfResult(out_path, layout, indexes, self.diagnostics, total,
-                         sum(found.relayouts for found in units.values()), body.passes, body.laid_out, self.drawn)
+                         sum(found.relayouts for found in units.values()), body.passes, body.laid_out, self.drawn,
+                         self.combined)
 
     def render(self, root: etree._Element) -> Rendered:
         """A document of the front or back matter, from the cache where the same document was laid out before."""
@@ -491,8 +494,17 @@ class PdfWriter:
                 self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.WARNING, "xref-page",
                                                    f"a cross-reference prints “{old}” where p. {new} did not fit"))
         outline = weasy_outline([mark for piece in sequence for mark in piece.bookmarks])
-        unplaced = combine([Drawn(drawn[piece.key][0], frozenset(drawn[piece.key][1])) for piece in sequence],
-                           out_path, front_count, outline)
+        # the book as combined last time, if the file at out_path is still the one written then
+        book_key = self.cache.key("book", str(out_path.resolve()), *(piece.key for piece in sequence),
+                                  str(front_count), repr(outline))
+        written = self.cache.read(book_key, pickle.load)
+        if written is not None and written[0] == file_stamp(out_path):
+            unplaced = written[1]
+        else:
+            unplaced = combine([Drawn(drawn[piece.key][0], frozenset(drawn[piece.key][1])) for piece in sequence],
+                               out_path, front_count, outline)
+            self.combined = True
+            self.cache.put(book_key, pickle.dumps((file_stamp(out_path), unplaced)))
         return messages + [f"No anchor #{name} for internal URI reference" for name in unplaced]
 
     def draw_piece(self, piece: _Piece) -> bytes:
@@ -862,6 +874,15 @@ def in_section(line) -> str:
     """A prose line's number as a key prints it: with its section's number where lines are counted by section
     ("3.12"), else alone."""
     return f"{line.section}.{line.number}" if line.section else line.number
+
+
+def file_stamp(path: Path) -> tuple[int, int, int] | None:
+    """A file's size, time of change and inode: a file written or replaced since has another."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return stat.st_size, stat.st_mtime_ns, stat.st_ino
 
 
 def ids_of(root: etree._Element) -> set[str]:

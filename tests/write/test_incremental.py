@@ -85,6 +85,7 @@ def test_a_rebuild_lays_out_only_the_edited_text_and_equals_a_clean_build(tmp_pa
 
     again = build(source, out)
     assert again.laid_out == () and again.drawn == 0  # nothing changed: every unit and drawing from the cache
+    assert first.combined and not again.combined  # ... and the book there is the one the pieces make
 
     edit(source / "two.xml", "said <persName", "said quietly <persName")
     edited = build(source, out)
@@ -139,3 +140,23 @@ def test_each_kind_of_input_lays_out_again_just_what_depends_on_it(tmp_path, mon
 
     monkeypatch.setattr("edition.write.pdf.code_digest", lambda: "another version of the code")
     assert set(build(source, out).laid_out) == set(TEXTS)  # other code or another WeasyPrint: every text
+
+
+def test_a_book_changed_or_removed_since_it_was_combined_is_combined_again(tmp_path):
+    source = write_edition(tmp_path / "edition")
+    out = tmp_path / "out"
+    first = build(source, out)
+    pdf = first.outputs["pdf"]
+    written = pdf.read_bytes()
+    stamp = pdf.stat().st_mtime_ns
+
+    assert not build(source, out).combined
+    assert pdf.stat().st_mtime_ns == stamp  # not written again
+
+    pdf.write_bytes(written[: len(written) // 2])  # damaged in place (a viewer's failed save)
+    mended = build(source, out)
+    assert mended.combined and mended.drawn == 0 and pdf.read_bytes() == written
+
+    pdf.unlink()
+    again = build(source, out)
+    assert again.combined and pdf.read_bytes() == written
