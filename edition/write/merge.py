@@ -22,6 +22,8 @@ from pathlib import Path
 import pikepdf
 from pikepdf import Array, Dictionary
 
+from .faces import united_program
+
 # the catalog entries of the first part that stand for the whole book (PDF/UA: language, tagging, metadata)
 _CATALOG = ("/Lang", "/MarkInfo", "/ViewerPreferences", "/Metadata")
 # in an object as pikepdf writes it: a literal string (its parentheses escaped) or a hex string, kept as they are;
@@ -58,7 +60,7 @@ def combine(parts: list[Drawn], path: Path, roman_pages: int, outline: list[Book
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            book = _Book(_Writer(out))
+            book = _Book(_Writer(out), shared_programs(parts))
             for number, part in enumerate(parts):
                 book.add(part, first=number == 0)
             book.finish(roman_pages, outline)
@@ -74,8 +76,14 @@ class _Book:
     """The book as its parts are added: their objects written at once under new numbers, and what the book's own
     objects (pages, structure tree, destinations) will hold."""
 
-    def __init__(self, writer: _Writer):
+    def __init__(self, writer: _Writer, programs: dict[str, bytes] | None = None):
         self.writer = writer
+        self.programs: dict[str, int] = {}  # a face's one program for every part, by the face's font name
+        for name, data in (programs or {}).items():
+            self.programs[name] = writer.reserve()
+            packed = zlib.compress(data, 6)
+            writer.put_stream(self.programs[name], b"<< /Length1 %d /Filter /FlateDecode /Length %d >>"
+                              % (len(data), len(packed)), packed)
         self.catalog, self.pages, self.tree, self.document = (writer.reserve() for _ in range(4))
         self.page_numbers: list[int] = []
         self.top: list[int] = []  # the structure elements under the Document element
@@ -100,6 +108,10 @@ class _Book:
         numbers = {root.Pages.objgen[0]: self.pages}
         if own is not None:
             numbers[own.objgen[0]] = self.document
+        for name, program in _programs(source):
+            if name in self.programs:
+                numbers[program.objgen[0]] = self.programs[name]
+                left.add(program.objgen)
         objects = [o for o in source.objects if o.objgen not in left and o.objgen != (0, 0)
                    and not (isinstance(o, pikepdf.Stream) and o.get("/Type") in ("/ObjStm", "/XRef"))]
         for item in objects:
@@ -187,6 +199,37 @@ class _Book:
                 pikepdf.String(item.title).unparse(), parent, self.page_numbers[item.page], _real(item.x),
                 _real(item.y), extra))
         return numbers[0], numbers[-1], count
+
+
+def shared_programs(parts: list[Drawn]) -> dict[str, bytes]:
+    """For each face embedded by more than one part, by its font name: one program holding the glyphs of all
+    (``faces.united_program``); faces that cannot be united are left out, and the parts keep their own."""
+    found: dict[str, dict[bytes, None]] = {}
+    for part in parts:
+        with pikepdf.open(io.BytesIO(part.data)) as source:
+            for name, program in _programs(source):
+                found.setdefault(name, {})[program.read_bytes()] = None
+    shared = {}
+    for name, programs in found.items():
+        if len(programs) == 1:
+            shared[name] = next(iter(programs))
+        else:
+            united = united_program(list(programs))
+            if united is not None:
+                shared[name] = united
+    return shared
+
+
+def _programs(source) -> list[tuple[str, pikepdf.Stream]]:
+    """The TrueType programs a part embeds, each by the font name of its descriptor (WeasyPrint names a subset
+    after the face's description: the same name in every part for the same face)."""
+    found = {}
+    for item in source.objects:
+        if isinstance(item, Dictionary) and item.get("/Type") == "/FontDescriptor":
+            program = item.get("/FontFile2")
+            if isinstance(program, pikepdf.Stream) and program.is_indirect and "/FontName" in item:
+                found[program.objgen] = (str(item.FontName), program)
+    return list(found.values())
 
 
 def _own_objects(source, keep_metadata: bool) -> set[tuple[int, int]]:
