@@ -221,14 +221,25 @@ def shared_programs(parts: list[Drawn]) -> dict[str, bytes]:
 
 
 def _programs(source) -> list[tuple[str, pikepdf.Stream]]:
-    """The TrueType programs a part embeds, each by the font name of its descriptor (WeasyPrint names a subset
-    after the face's description: the same name in every part for the same face)."""
-    found = {}
-    for item in source.objects:
-        if isinstance(item, Dictionary) and item.get("/Type") == "/FontDescriptor":
-            program = item.get("/FontFile2")
-            if isinstance(program, pikepdf.Stream) and program.is_indirect and "/FontName" in item:
-                found[program.objgen] = (str(item.FontName), program)
+    """The TrueType programs of the fonts a part's pages (and the forms they draw) use, each by the font name of
+    its descriptor (WeasyPrint names a subset after the face's description: the same name in every part for the
+    same face). Read from the pages' resources, not from every object of the part (tens of thousands of tags)."""
+    found, seen = {}, set()
+    stack = [page.obj.get("/Resources") for page in source.pages]
+    while stack:
+        resources = stack.pop()
+        if not isinstance(resources, Dictionary) or (resources.is_indirect and resources.objgen in seen):
+            continue
+        if resources.is_indirect:
+            seen.add(resources.objgen)
+        for font in resources.get("/Font", {}).values():
+            for descendant in font.get("/DescendantFonts", []):
+                descriptor = descendant.get("/FontDescriptor", {})
+                program = descriptor.get("/FontFile2")
+                if isinstance(program, pikepdf.Stream) and program.is_indirect and "/FontName" in descriptor:
+                    found[program.objgen] = (str(descriptor.FontName), program)
+        stack += [form.get("/Resources") for form in resources.get("/XObject", {}).values()
+                  if isinstance(form, pikepdf.Stream)]
     return list(found.values())
 
 
