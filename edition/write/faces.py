@@ -56,6 +56,7 @@ def united_program(programs: Iterable[bytes]) -> bytes | None:
                 held[number] = outline
         if "GDEF" in base:
             del base["GDEF"]
+        base.recalcTimestamp = False  # the same parts, the same bytes: the book's file is reproducible
         out = io.BytesIO()
         base.save(out)
         return out.getvalue()

@@ -38,6 +38,7 @@ class Drawn:
 
     data: bytes
     places: frozenset[str]
+    programs: tuple[tuple[str, bytes], ...] | None = None  # its faces' programs (``programs_of``), if read already
 
 
 @dataclass(frozen=True)
@@ -52,15 +53,16 @@ class Bookmark:
     closed: bool = False
 
 
-def combine(parts: list[Drawn], path: Path, roman_pages: int, outline: list[Bookmark]) -> list[str]:
+def combine(parts: list[Drawn], path: Path, roman_pages: int, outline: list[Bookmark], cache=None) -> list[str]:
     """Write the book at ``path`` (through a temporary file moved into place): the parts' pages in order, the
     first part's document information, language and metadata, page labels (the first ``roman_pages`` i, ii, ...,
-    then 1, 2, ...), and ``outline``. Returns the names links point to that no part holds."""
+    then 1, 2, ...), and ``outline``; each face's program once (``shared_programs``, the unions kept in
+    ``cache`` where given). Returns the names links point to that no part holds."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
     try:
         with os.fdopen(handle, "wb") as out:
-            book = _Book(_Writer(out), shared_programs(parts))
+            book = _Book(_Writer(out), shared_programs(parts, cache))
             for number, part in enumerate(parts):
                 book.add(part, first=number == 0)
             book.finish(roman_pages, outline)
@@ -201,23 +203,36 @@ class _Book:
         return numbers[0], numbers[-1], count
 
 
-def shared_programs(parts: list[Drawn]) -> dict[str, bytes]:
-    """For each face embedded by more than one part, by its font name: one program holding the glyphs of all
-    (``faces.united_program``); faces that cannot be united are left out, and the parts keep their own."""
+def shared_programs(parts: list[Drawn], cache=None) -> dict[str, bytes]:
+    """For each face the parts embed, by its font name: one program holding the glyphs of all
+    (``faces.united_program``); faces that cannot be united are left out, and the parts keep their own.
+    ``cache`` (a ``units.LayoutCache``) keeps each union for the next build, which mostly has the same parts."""
     found: dict[str, dict[bytes, None]] = {}
     for part in parts:
-        with pikepdf.open(io.BytesIO(part.data)) as source:
-            for name, program in _programs(source):
-                found.setdefault(name, {})[program.read_bytes()] = None
+        for name, program in part.programs if part.programs is not None else programs_of(part.data):
+            found.setdefault(name, {})[program] = None
     shared = {}
     for name, programs in found.items():
         if len(programs) == 1:
             shared[name] = next(iter(programs))
-        else:
-            united = united_program(list(programs))
-            if united is not None:
-                shared[name] = united
+            continue
+        key = cache.key("united face", name, *sorted(hashlib.sha256(p).hexdigest() for p in programs)) \
+            if cache is not None else None
+        united = cache.get(key) if key else None
+        if united is None:
+            united = united_program(list(programs)) or b""  # empty: cannot be united
+            if key:
+                cache.put(key, united)
+        if united:
+            shared[name] = united
     return shared
+
+
+def programs_of(data: bytes) -> tuple[tuple[str, bytes], ...]:
+    """The programs of the faces a PDF drawn by WeasyPrint embeds, each with its font name (read where the part
+    is drawn, and kept with it, so that the book is combined without opening each part twice)."""
+    with pikepdf.open(io.BytesIO(data)) as source:
+        return tuple((name, program.read_bytes()) for name, program in _programs(source))
 
 
 def _programs(source) -> list[tuple[str, pikepdf.Stream]]:

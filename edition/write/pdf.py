@@ -25,7 +25,7 @@ from .apparatus import HEADING_KEY, placement
 from .assets import PACKAGE, STYLES, book_css, faces_of, font_css, font_folders, has_even_figures, points
 from .layout import Layout
 from .links import LinkTargets
-from .merge import Drawn, combine
+from .merge import Drawn, combine, programs_of
 from .numbering import lemma_lines, number_lines
 from .units import (
     PLACEHOLDER_DIGIT,
@@ -501,15 +501,17 @@ class PdfWriter:
         if written is not None and written[0] == file_stamp(out_path):
             unplaced = written[1]
         else:
-            unplaced = combine([Drawn(drawn[piece.key][0], frozenset(drawn[piece.key][1])) for piece in sequence],
-                               out_path, front_count, outline)
+            unplaced = combine([Drawn(drawn[piece.key][0], frozenset(drawn[piece.key][1]), drawn[piece.key][4])
+                                for piece in sequence],
+                               out_path, front_count, outline, self.cache)
             self.combined = True
             self.cache.put(book_key, pickle.dumps((file_stamp(out_path), unplaced)))
         return messages + [f"No anchor #{name} for internal URI reference" for name in unplaced]
 
     def draw_piece(self, piece: _Piece) -> bytes:
         """In a drawing process: a piece of the book drawn as a PDF, with the places it holds, WeasyPrint's
-        warnings, and the cross-references whose pages could not be put in (as bytes, for the cache)."""
+        warnings, the cross-references whose pages could not be put in, and its faces' programs (as bytes, for the
+        cache)."""
         rendered, failed, skip = piece.rendered, set(), 0
         if rendered is None:
             layout, first, replacements, skip = piece.unit
@@ -518,7 +520,8 @@ class PdfWriter:
             rendered.renumber(first - skip)
             failed = rendered.replace_generated("data-xref", replacements)
         data, places, messages = self.renderer.draw(rendered, list(range(skip, skip + piece.pages)))
-        return pickle.dumps((data, places, messages, sorted(failed)), protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((data, places, messages, sorted(failed), programs_of(data)),
+                            protocol=pickle.HIGHEST_PROTOCOL)
 
     # --- the body, a unit at a time -------------------------------------------------------------
 
@@ -854,9 +857,10 @@ def read_layout_facts(stream) -> UnitLayout | None:
 
 
 def load_drawn(stream) -> tuple | None:
-    """A drawn piece as ``PdfWriter.draw_piece`` keeps it: (PDF, places, warnings, cross-references not put in)."""
+    """A drawn piece as ``PdfWriter.draw_piece`` keeps it: (PDF, places, warnings, cross-references not put in,
+    the programs of its faces)."""
     found = pickle.load(stream)
-    return found if isinstance(found, tuple) and len(found) == 4 else None
+    return found if isinstance(found, tuple) and len(found) == 5 else None
 
 
 @dataclass

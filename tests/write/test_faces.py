@@ -16,9 +16,11 @@ from lxml import html
 from pypdf import PdfReader
 
 from edition.config import BookSettings
+from edition.write import merge
 from edition.write.assets import face_files, font_css, font_folders
 from edition.write.faces import united_program
 from edition.write.merge import Drawn, combine
+from edition.write.units import LayoutCache
 from edition.write.weasy import Renderer, axis_positions, static_subset
 
 uharfbuzz = pytest.importorskip("uharfbuzz")
@@ -95,7 +97,9 @@ def test_subsets_of_one_face_are_united_glyph_for_glyph():
     first, second = _subset(ROMAN, "abc"), _subset(ROMAN, "xyz 2% é")  # figures and % are composite glyphs
     composite = TTFont(io.BytesIO(second))
     assert any(composite["glyf"][composite.getGlyphOrder()[n]].isComposite() for n in _glyphs(ROMAN, "2%"))
-    united = TTFont(io.BytesIO(united_program([first, second])))
+    data = united_program([first, second])
+    united = TTFont(io.BytesIO(data))
+    assert united["head"].modified == TTFont(io.BytesIO(first))["head"].modified  # not the time it was made
     whole = _instance(ROMAN, 400)
     for number in _glyphs(ROMAN, "abcxyz2%é"):
         assert _points(united, number) == _points(whole, number)
@@ -117,17 +121,24 @@ def test_a_subset_holding_other_tables_by_glyph_is_not_united():
     assert united_program([_subset(ROMAN, "abc"), out.getvalue()]) is None
 
 
-def test_a_combined_book_embeds_each_face_once_with_every_part_s_glyphs(tmp_path):
+@pytest.fixture(scope="module")
+def parts(tmp_path_factory) -> list[Drawn]:
+    """Two parts of a book drawn apart in EB Garamond, roman, italic and bold, with other words each."""
+    folder = tmp_path_factory.mktemp("faces")
     book = BookSettings()
     css = "@page { size: 300px 260px; margin: 30px; } body { font-family: 'EB Garamond'; font-size: 12px; }"
     texts = ["Alpha beta <i>gamma</i> <b>delta</b>", "Quixotic <i>zephyrs</i> jump, 1917 <b>Wyvern</b>"]
-    with Renderer([("string", font_css(book, Path("."))), ("string", css)], roots=[tmp_path, *font_folders(
-            book, Path("."))], base=tmp_path, corrected=False) as renderer:
-        parts = []
+    found = []
+    with Renderer([("string", font_css(book, Path("."))), ("string", css)], roots=[folder, *font_folders(
+            book, Path("."))], base=folder, corrected=False) as renderer:
         for text in texts:
             rendered = renderer.render(html.document_fromstring(f'<html lang="en"><body><p>{text}</p></body></html>'))
             data, places, _ = renderer.draw(rendered, list(range(len(rendered))))
-            parts.append(Drawn(data, frozenset(places)))
+            found.append(Drawn(data, frozenset(places)))
+    return found
+
+
+def test_a_combined_book_embeds_each_face_once_with_every_part_s_glyphs(parts, tmp_path):
     path = tmp_path / "book.pdf"
     combine(parts, path, 0, [])
 
@@ -151,3 +162,11 @@ def test_a_combined_book_embeds_each_face_once_with_every_part_s_glyphs(tmp_path
                     assert _points(shared[name], number) == _points(own, number)
     text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
     assert "Quixotic" in text and "Alpha" in text
+
+
+def test_a_union_is_kept_for_the_next_build(parts, tmp_path, monkeypatch):
+    cache = LayoutCache(tmp_path / "cache", "salt")
+    combine(parts, tmp_path / "first.pdf", 0, [], cache)
+    monkeypatch.setattr(merge, "united_program", lambda programs: pytest.fail("united again"))
+    combine(parts, tmp_path / "second.pdf", 0, [], cache)
+    assert (tmp_path / "first.pdf").read_bytes() == (tmp_path / "second.pdf").read_bytes()
