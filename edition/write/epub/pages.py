@@ -103,17 +103,13 @@ class _TextMap:
         self.length = length
         flat = "".join(parts)
         self.normal = re.sub(r"\s+", " ", flat)
-        # positions in the normalised text mapped back to the original
+        # positions in the normalised text mapped back to the original: a run of white space is one position
         self.positions = []
-        previous_space = False
-        for index, char in enumerate(flat):
-            if char.isspace():
-                if previous_space:
-                    continue
-                previous_space = True
+        for run in re.finditer(r"\s+|\S+", flat):
+            if run.group()[0].isspace():
+                self.positions.append(run.start())
             else:
-                previous_space = False
-            self.positions.append(index)
+                self.positions.extend(range(run.start(), run.end()))
 
     def split(self, offset: int, marker) -> None:
         """Put ``marker`` at ``offset`` of the text, in the stretch that holds it."""
