@@ -63,7 +63,8 @@ def build_edition(config: BuildConfig) -> BuildResult:
         with tempfile.TemporaryDirectory() as folder:
             # the EPUB alone still needs the print edition's pages: the book is laid out, the PDF thrown away
             target = config.output(name, ".pdf") if "pdf" in config.formats else Path(folder) / f"{name}.pdf"
-            writer = PdfWriter(book, result.indexes, edition.root_dir, progress, settings, config.processes)
+            writer = PdfWriter(book, result.indexes, edition.root_dir, progress, settings, config.processes,
+                               faces_folder=config.out_dir / ".cache" / "faces")
             pdf = writer.write(target, cache_dir=config.out_dir / ".cache" / name, previous=last_layout(layout_file))
         result.layout, result.indexes = pdf.layout, pdf.indexes
         result.laid_out, result.passes = pdf.laid_out, pdf.passes

@@ -3,8 +3,11 @@ own font files), declared for CSS and checked for the characters the text needs.
 
 from __future__ import annotations
 
+import hashlib
 import importlib
+import os
 import re
+import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -65,15 +68,59 @@ def faces_of(book: BookSettings, edition_root: Path) -> tuple[list[Face], list[F
     return face_files(book.face, edition_root), second
 
 
-def font_css(book: BookSettings, edition_root: Path) -> str:
-    """@font-face rules for the book's faces (regular and bold of each style from a variable font)."""
+def font_css(book: BookSettings, edition_root: Path, instances: Path | None = None) -> str:
+    """@font-face rules for the book's faces (regular and bold of each style from a variable font); with an
+    ``instances`` folder, each weight of a variable face from a static instance of it kept there."""
     rules = []
     for family, faces in zip(families(book, edition_root), faces_of(book, edition_root), strict=False):
         for face in faces:
             for weight in face.weights:
-                rules.append(f'@font-face {{ font-family: "{family}"; src: url("{face.path.as_uri()}"); '
+                path = face.path
+                if instances is not None and len(face.weights) > 1:
+                    path = static_instance(face.path, 700 if weight == "bold" else 400, instances) or path
+                rules.append(f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); '
                              f"font-style: {'italic' if face.italic else 'normal'}; font-weight: {weight}; }}")
     return "\n".join(rules)
+
+
+def static_instance(path: Path, weight: int, folder: Path) -> Path | None:
+    """A variable face made static at ``weight`` (within its weight axis; other axes at their defaults) by HarfBuzz,
+    kept in ``folder`` under a name of the face file's name, size and time of change; None where it cannot be
+    made (no uharfbuzz, no weight axis, a failure): the variable face is used as it is.
+
+    Pango lays a variable face out at its default instance whatever weight the style asks for, so bold set from
+    the variable file is spaced at the regular's widths, and the PDF's widths disagree with the bold outlines it
+    embeds. A static bold is laid out, drawn and embedded at its own widths."""
+    stat = path.stat()
+    tag = hashlib.sha256(f"{path}:{stat.st_size}:{stat.st_mtime_ns}:{weight}".encode()).hexdigest()[:16]
+    target = folder / f"{path.stem.replace('[', '-').replace(']', '')}-{weight}-{tag}{path.suffix.lower()}"
+    if target.exists():
+        return target
+    try:
+        import uharfbuzz as hb
+
+        face = hb.Face(hb.Blob(path.read_bytes()))
+        axes = {axis.tag: axis for axis in face.axis_infos}
+        if "wght" not in axes:
+            return None
+        request = hb.SubsetInput()
+        request.keep_everything()
+        request.flags |= hb.SubsetFlags.RETAIN_GIDS | hb.SubsetFlags.GLYPH_NAMES | hb.SubsetFlags.NAME_LEGACY
+        request.glyph_set.update(range(face.glyph_count))
+        request.unicode_set.update(face.unicodes)
+        request.pin_all_axes_to_default(face)
+        request.pin_axis_location(face, "wght", min(max(weight, axes["wght"].min_value), axes["wght"].max_value))
+        data = bytes(hb.subset(face, request).blob.data)
+        if not data:
+            return None
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".partial")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, target)
+    except Exception:  # the variable face is used as it is
+        return None
+    return target
 
 
 def families(book: BookSettings, edition_root: Path) -> tuple[str, ...]:

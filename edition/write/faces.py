@@ -39,21 +39,21 @@ def united_program(programs: Iterable[bytes]) -> bytes | None:
             return None
         base = max(fonts, key=lambda font: len(font.getGlyphOrder()))
         order = base.getGlyphOrder()
-        held = {number: _outline(base, name) for number, name in enumerate(order)}
+        held = {number: _held(base, name) for number, name in enumerate(order)}
         for font in fonts:
             if font is base:
                 continue
             for number, name in enumerate(font.getGlyphOrder()):
-                outline = _outline(font, name)
-                if not outline:
+                glyph = _held(font, name)
+                if glyph is None:
                     continue
-                if held.get(number):
-                    if held[number] != outline:
+                if held.get(number) is not None:
+                    if held[number] != glyph:
                         return None  # two faces under one name: not the same face
                     continue
                 base["glyf"].glyphs[order[number]] = font["glyf"].glyphs[name]
                 base["hmtx"].metrics[order[number]] = font["hmtx"].metrics[name]
-                held[number] = outline
+                held[number] = glyph
         if "GDEF" in base:
             del base["GDEF"]
         base.recalcTimestamp = False  # the same parts, the same bytes: the book's file is reproducible
@@ -64,11 +64,13 @@ def united_program(programs: Iterable[bytes]) -> bytes | None:
         return None
 
 
-def _outline(font, name: str) -> bytes:
-    """A glyph's outline as stored (composite glyphs name their parts by number: the same bytes in every subset);
-    empty where the subset does not hold it."""
+def _held(font, name: str) -> tuple[bytes, int] | None:
+    """A glyph a subset holds: its outline as stored (a composite glyph names its parts by number, the same bytes
+    in every subset) and its advance; None where the subset does not hold it (no outline, no advance: a space has
+    an advance and no outline, and its width must be the same in the program as in the parts that print it)."""
     glyph = font["glyf"].glyphs[name]
     data = getattr(glyph, "data", None)
     if data is None:  # already read out: compiled again
         data = glyph.compile(font["glyf"]) if glyph.numberOfContours else b""
-    return bytes(data)
+    advance = font["hmtx"].metrics[name][0]
+    return (bytes(data), advance) if data or advance else None

@@ -66,7 +66,10 @@ class PdfResult:
 
 class PdfWriter:
     def __init__(self, book: Book, indexes: tuple[Index, ...], edition_root: Path, progress: Progress | None = None,
-                 settings: EditionSettings | None = None, processes: int | None = None):
+                 settings: EditionSettings | None = None, processes: int | None = None,
+                 faces_folder: Path | None = None):
+        """``faces_folder`` keeps the static instances of variable faces from one build to the next (a temporary
+        folder unless given)."""
         self.book = book
         self.indexes = indexes
         self.edition = settings or EditionSettings()
@@ -74,7 +77,14 @@ class PdfWriter:
         self.words = words_for(self.edition.language.matter)
         self.placement = placement(book, self.settings)
         self.edition_root = edition_root
-        self.stylesheets = [("string", font_css(self.edition.book, edition_root)),
+        if faces_folder is None:
+            self.faces_scratch = tempfile.TemporaryDirectory(prefix="edition-faces-")
+            faces_folder = Path(self.faces_scratch.name)
+        self.faces_folder = faces_folder
+        # the rules as they name the edition's own font files: what the layouts depend on, wherever the static
+        # instances are kept (they are made from those files by this code)
+        self.font_rules = font_css(self.edition.book, edition_root)
+        self.stylesheets = [("string", font_css(self.edition.book, edition_root, instances=faces_folder)),
                             ("filename", str(STYLES / "print.css")),
                             ("string", book_css(self.edition.book, edition_root))]
         self.renderer = self.new_renderer()
@@ -87,7 +97,8 @@ class PdfWriter:
 
     def new_renderer(self) -> Renderer:
         return Renderer(self.stylesheets,
-                        roots=[PACKAGE, self.edition_root, *font_folders(self.edition.book, self.edition_root)],
+                        roots=[PACKAGE, self.edition_root, self.faces_folder,
+                               *font_folders(self.edition.book, self.edition_root)],
                         base=PACKAGE, footnote_series=self.settings.series)
 
     def fresh_renderer(self) -> None:
@@ -103,8 +114,10 @@ class PdfWriter:
     def cache_salt(self) -> str:
         """What every layout of this build depends on besides its own HTML: code, styles, faces, settings."""
         fonts = [face.path for faces in faces_of(self.edition.book, self.edition_root) for face in faces]
-        return "\n".join([code_digest(), file_digest(fonts), *(value for _, value in self.stylesheets),
-                          repr(self.edition.apparatus), self.placement, self.book.metadata.language])
+        instanced = "static instances" if self.font_rules != self.stylesheets[0][1] else "variable faces"
+        return "\n".join([code_digest(), file_digest(fonts), self.font_rules, instanced,
+                          *(value for _, value in self.stylesheets[1:]), repr(self.edition.apparatus),
+                          self.placement, self.book.metadata.language])
 
     # --- the three documents ----------------------------------------------------------------
 

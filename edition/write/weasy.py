@@ -304,7 +304,7 @@ class Renderer:
         try:
             if pages and stand_ins:
                 pages[0].anchors = {**stand_ins, **kept}
-            with _page_references_once(), _faces_made_static_by_harfbuzz():
+            with _page_references_once(), _faces_subset_by_harfbuzz():
                 data = rendered.document.copy(pages).write_pdf(pdf_variant=PDF_VARIANT, custom_metadata=True)
         finally:
             if pages:
@@ -327,7 +327,7 @@ class Renderer:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".partial", dir=path.parent)
         os.close(handle)
         try:
-            with _page_references_once(), _faces_made_static_by_harfbuzz():
+            with _page_references_once(), _faces_subset_by_harfbuzz():
                 combined.write_pdf(temporary, finisher=_page_labels(roman_pages), pdf_variant=PDF_VARIANT,
                                    custom_metadata=True)
             os.chmod(temporary, 0o644)
@@ -363,13 +363,15 @@ def _page_references_once():
         pydyf.PDF.page_references = original
 
 
-# --- variable faces made static by HarfBuzz ---------------------------------------------------------------
+# --- faces subset by HarfBuzz, every glyph at its number -------------------------------------------------
 #
-# A PDF embeds a static face. WeasyPrint 70.0 subsets each face of a drawn PDF with HarfBuzz, then makes a variable
-# one static with fontTools' instancer, in Python: about 0.2 s for each face of each piece of the book, a sixth of
-# the drawing's time. HarfBuzz's subsetter (through uharfbuzz) pins the axes in the same pass, in a millisecond.
-# Where it cannot (no uharfbuzz, outlines other than TrueType's, colour glyphs, a failure), WeasyPrint's own path
-# runs.
+# WeasyPrint 70.0 subsets each face of a drawn PDF with HarfBuzz in two passes, the second renumbering the glyphs
+# after the last one the text uses (the parts of composite glyphs among them), and makes a variable face static
+# with fontTools' instancer, in Python (0.1 to 0.2 s for each face of each piece of the book). One pass of
+# HarfBuzz's subsetter (through uharfbuzz) keeps every glyph at its number in the face, which lets the book embed one
+# program for each face (``merge.shared_programs``), and pins a variable face's axes in the same pass, in a
+# millisecond. Where it cannot (no uharfbuzz, outlines other than TrueType's, colour glyphs, a failure),
+# WeasyPrint's own path runs.
 
 # the tables WeasyPrint leaves out of an embedded face: shaping and bitmap data a PDF does not use
 _DROPPED_TABLES = ("BASE", "DSIG", "EBDT", "EBLC", "EBSC", "GPOS", "GSUB", "JSTF", "LTSH", "PCLT", "SVG ")
@@ -393,8 +395,8 @@ def axis_positions(font, axes) -> dict[str, float]:
 
 
 def static_subset(font, glyphs, hinting: bool) -> bytes | None:
-    """The glyphs of a variable TrueType face (kept at their numbers), made static where ``font`` was drawn; None
-    where HarfBuzz's subsetter is not at hand or fails."""
+    """The glyphs of a TrueType face (and the parts of composite ones), each kept at its number in the face; a
+    variable face made static where ``font`` was drawn. None where HarfBuzz's subsetter is not at hand or fails."""
     try:
         import uharfbuzz as hb
     except ImportError:
@@ -424,13 +426,14 @@ def static_subset(font, glyphs, hinting: bool) -> bytes | None:
 
 
 @contextmanager
-def _faces_made_static_by_harfbuzz():
-    """While a PDF is written: each variable TrueType face subset and made static by HarfBuzz in one pass."""
+def _faces_subset_by_harfbuzz():
+    """While a PDF is written: each TrueType face subset by HarfBuzz in one pass, its glyphs at their numbers, a
+    variable one made static."""
     original = pdf_fonts.Font.clean
 
     def clean(font, to_unicode, hinting):
-        plain = "fvar" not in font.tables or "glyf" not in font.tables or font.png or font.svg or font.colr
-        data = None if plain or not to_unicode else static_subset(font, sorted(to_unicode), hinting)
+        other = "glyf" not in font.tables or font.png or font.svg or font.colr
+        data = None if other or not to_unicode else static_subset(font, sorted(to_unicode), hinting)
         if data is None:
             return original(font, to_unicode, hinting)
         font.file_content = data

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 
 from edition.config import BookSettings
 from edition.write import merge
-from edition.write.assets import face_files, font_css, font_folders
+from edition.write.assets import face_files, font_css, font_folders, static_instance
 from edition.write.faces import united_program
 from edition.write.merge import Drawn, combine
 from edition.write.units import LayoutCache
@@ -63,6 +63,18 @@ def bold_reference():
 
 
 @pytest.mark.slow  # fontTools makes the whole face static: seconds
+def test_a_static_instance_of_a_variable_face_has_the_bold_s_outlines_and_widths(bold_reference, tmp_path):
+    made = static_instance(ROMAN, 700, tmp_path)
+    static = TTFont(str(made))
+    assert "fvar" not in static and static["OS/2"].usWeightClass == 700
+    for number in _glyphs(ROMAN, "Hamburgefonstiv é 2024"):
+        assert _points(static, number) == _points(bold_reference, number)
+    stamp = made.stat().st_mtime_ns
+    assert static_instance(ROMAN, 700, tmp_path) == made and made.stat().st_mtime_ns == stamp  # kept, not made again
+    assert static_instance(made, 700, tmp_path / "other") is None  # a static face has no weight to pin
+
+
+@pytest.mark.slow
 def test_a_variable_face_is_made_static_with_the_outlines_fonttools_instancer_gives(bold_reference):
     glyphs = _glyphs(ROMAN, "Hamburgefonstiv é 2024 «»")
     data = static_subset(_drawn_font(ROMAN, weight=700), glyphs, hinting=False)
@@ -105,6 +117,17 @@ def test_subsets_of_one_face_are_united_glyph_for_glyph():
         assert _points(united, number) == _points(whole, number)
 
 
+def test_a_space_is_united_with_its_width():
+    space = _glyphs(ROMAN, " ")[0]
+    wide = _subset(ROMAN, "ab\u2014")  # the most glyph numbers (the dash is far down the face), no space
+    spaced = TTFont(io.BytesIO(_subset(ROMAN, "a b")))
+    assert len(TTFont(io.BytesIO(wide)).getGlyphOrder()) > len(spaced.getGlyphOrder())
+    width = spaced["hmtx"][spaced.getGlyphOrder()[space]][0]
+    assert width > 0
+    united = TTFont(io.BytesIO(united_program([wide, _subset(ROMAN, "a b")])))
+    assert united["hmtx"][united.getGlyphOrder()[space]][0] == width
+
+
 def test_two_faces_under_one_name_are_not_united():
     italic = _subset(ITALIC, "abc")
     roman = _subset(ROMAN, "abc", numbers_of=ITALIC)  # other outlines under the same numbers
@@ -129,8 +152,10 @@ def parts(tmp_path_factory) -> list[Drawn]:
     css = "@page { size: 300px 260px; margin: 30px; } body { font-family: 'EB Garamond'; font-size: 12px; }"
     texts = ["Alpha beta <i>gamma</i> <b>delta</b>", "Quixotic <i>zephyrs</i> jump, 1917 <b>Wyvern</b>"]
     found = []
-    with Renderer([("string", font_css(book, Path("."))), ("string", css)], roots=[folder, *font_folders(
-            book, Path("."))], base=folder, corrected=False) as renderer:
+    rules = font_css(book, Path("."), instances=folder)  # as a build has them: static instances
+    assert "[wght]" not in rules
+    with Renderer([("string", rules), ("string", css)], roots=[folder, *font_folders(book, Path("."))],
+                  base=folder, corrected=False) as renderer:
         for text in texts:
             rendered = renderer.render(html.document_fromstring(f'<html lang="en"><body><p>{text}</p></body></html>'))
             data, places, _ = renderer.draw(rendered, list(range(len(rendered))))
@@ -160,6 +185,18 @@ def test_a_combined_book_embeds_each_face_once_with_every_part_s_glyphs(parts, t
             for number, glyph_name in enumerate(own.getGlyphOrder()):
                 if own["glyf"][glyph_name].numberOfContours:
                     assert _points(shared[name], number) == _points(own, number)
+    for font in (f for page in book_pdf.pages for f in page.obj.Resources.Font.values()):
+        # PDF/UA: each glyph's width in the font dictionary is its width in the program
+        descendant = font.DescendantFonts[0]
+        program = shared[str(descendant.FontDescriptor.FontName)]
+        scale = 1000 / program["head"].unitsPerEm
+        widths, at = descendant.W, 0
+        while at < len(widths):
+            first, given = int(widths[at]), widths[at + 1]
+            for offset, width in enumerate(given):
+                name = program.getGlyphOrder()[first + offset]
+                assert abs(program["hmtx"][name][0] * scale - float(width)) <= 1
+            at += 2
     text = "".join(page.extract_text() for page in PdfReader(str(path)).pages)
     assert "Quixotic" in text and "Alpha" in text
 
