@@ -19,6 +19,18 @@ def test_mini_edition_builds_both_books(mini_build):
     assert not [d for d in mini_build.diagnostics if d.severity.value == "error"]
 
 
+def test_a_build_into_a_relative_folder_as_make_asks(run, tmp_path, monkeypatch):
+    source = tmp_path / "mini"
+    shutil.copytree(FIXTURES / "mini", source)
+    (source / "schema").mkdir()
+    shutil.copy(TEI / "schema" / "edition.rng", source / "schema" / "edition.rng")
+    monkeypatch.chdir(tmp_path)
+    result = run("build", "mini", "--format", "pdf", "--out", "build", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "build" / "mini-edition.pdf").stat().st_size > 10_000
+    assert list((tmp_path / "build" / ".cache" / "faces").glob("*.ttf"))  # the static instances, kept
+
+
 def test_failed_build_keeps_the_last_good_pdf(run, tmp_path):
     source = tmp_path / "mini"
     shutil.copytree(FIXTURES / "mini", source)

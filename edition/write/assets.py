@@ -91,6 +91,7 @@ def static_instance(path: Path, weight: int, folder: Path) -> Path | None:
     Pango lays a variable face out at its default instance whatever weight the style asks for, so bold set from
     the variable file is spaced at the regular's widths, and the PDF's widths disagree with the bold outlines it
     embeds. A static bold is laid out, drawn and embedded at its own widths."""
+    path, folder = path.resolve(), folder.resolve()
     stat = path.stat()
     tag = hashlib.sha256(f"{path}:{stat.st_size}:{stat.st_mtime_ns}:{weight}".encode()).hexdigest()[:16]
     target = folder / f"{path.stem.replace('[', '-').replace(']', '')}-{weight}-{tag}{path.suffix.lower()}"

@@ -80,11 +80,11 @@ class PdfWriter:
         if faces_folder is None:
             self.faces_scratch = tempfile.TemporaryDirectory(prefix="edition-faces-")
             faces_folder = Path(self.faces_scratch.name)
-        self.faces_folder = faces_folder
+        self.faces_folder = faces_folder.resolve()  # named in the styles by an absolute URI
         # the rules as they name the edition's own font files: what the layouts depend on, wherever the static
         # instances are kept (they are made from those files by this code)
         self.font_rules = font_css(self.edition.book, edition_root)
-        self.stylesheets = [("string", font_css(self.edition.book, edition_root, instances=faces_folder)),
+        self.stylesheets = [("string", font_css(self.edition.book, edition_root, instances=self.faces_folder)),
                             ("filename", str(STYLES / "print.css")),
                             ("string", book_css(self.edition.book, edition_root))]
         self.renderer = self.new_renderer()
