@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import faulthandler
+import signal
 import sys
 import traceback
 from pathlib import Path
@@ -134,6 +136,8 @@ def watch(context: click.Context, path: Path | None, formats: str, out_dir: Path
 
     if port is not None and not serve:
         raise click.UsageError("--port is the preview's: give --serve too")
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 PID` prints where each of the watch's threads is
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     config = WatchConfig(
         build=BuildConfig(sources=(edition_source(_paths((path,) if path else ())[0]),), out_dir=out_dir.resolve(),
                           formats=_formats(formats), quiet=True, force=force),

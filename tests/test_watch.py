@@ -10,6 +10,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -358,7 +359,10 @@ def test_watch_reports_a_save_and_stops_on_ctrl_c(mini_edition, tmp_path, stop_s
     process = subprocess.Popen(
         [sys.executable, "-c", "from edition.cli import main; main()", "watch", str(mini_edition),
          "--out", str(tmp_path / "build"), "--serve", "--port", "0"],
-        stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+        stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+        # Ctrl-C as at a terminal, even where the suite itself runs in the background (a shell's background job
+        # ignores SIGINT, the watch would inherit that, and Python then installs no handler for it)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         lines = Lines(process.stderr)
         lines.until("preview at http://127.0.0.1:")
@@ -366,7 +370,14 @@ def test_watch_reports_a_save_and_stops_on_ctrl_c(mini_edition, tmp_path, stop_s
         lines.until("1 error, 0 warnings in 1 file")
         assert re.search(r"^mini/texts/one\.xml:\d+:\d+: error: .*\[ref-unresolved\]$", "".join(lines.seen), re.M)
         process.send_signal(stop_signal)  # most likely while the first build runs
-        assert process.wait(WAIT) == 0
+        try:
+            code = process.wait(WAIT)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)  # the watch prints where each of its threads is
+            time.sleep(2)
+            process.kill()
+            pytest.fail("the watch did not stop:\n" + "".join(lines.seen) + lines.rest())
+        assert code == 0
         rest = lines.rest()
     finally:
         if process.poll() is None:
