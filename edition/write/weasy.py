@@ -14,7 +14,7 @@ import pickle
 import sys
 import tempfile
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -64,6 +64,48 @@ def check_version() -> None:
 # context whose ``in_column`` is a property that answers True only when asked by that function; every
 # other reader (footnote areas, page breaks in columns) gets the real value. It is active only inside
 # ``Renderer.render``: nothing of WeasyPrint changes for the rest of the process.
+
+
+# --- a line that fits but for its trailing space ------------------------------------------------
+#
+# WeasyPrint 70.0 fits a run of text into a line (``text.line_break.split_first_line``) by the width Pango
+# gives the whole run, trailing space included. A run that fits only without its final space (the text before
+# a name in an element of its own, when that name goes to the next line) is taken to be one word too long
+# for the line, and the line is cut after its first word: "Even" alone, and the rest on the next line. A
+# space at the end of a line takes no room (CSS Text: it hangs, and WeasyPrint's own line layout discounts
+# it), so the correction gives such a run its one line, the space included, as WeasyPrint does for a run that
+# fits outright. It is active only inside ``Renderer.render`` (of a renderer with the corrections).
+
+
+@contextmanager
+def _trailing_space_hangs():
+    """While a document is laid out: a run of text that fits its line but for its trailing space is kept on it."""
+    from weasyprint.layout import inline
+    from weasyprint.text import line_break
+
+    original = inline.split_first_line
+
+    def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True,
+                         minimum=False):
+        found = original(text, style, context, max_width, justification_spacing, is_line_start, minimum)
+        collapsing = style["white_space"] in ("normal", "nowrap", "pre-line")
+        if found[2] is None or max_width is None or not collapsing or not text.endswith(" ") or not text.strip():
+            return found
+        layout = line_break.create_layout(text, style, context, max_width, justification_spacing)
+        first_line, resume_index = layout.get_first_line()
+        if resume_index is not None:
+            return found
+        trimmed = line_break.create_layout(text.rstrip(" "), style, context, max_width, justification_spacing)
+        trimmed_line, _ = trimmed.get_first_line()
+        if line_size(trimmed_line, style)[0] > max_width:
+            return found
+        return line_break.first_line_metrics(first_line, text, layout, None, collapsing, style)
+
+    inline.split_first_line = split_first_line
+    try:
+        yield
+    finally:
+        inline.split_first_line = original
 
 
 # --- series of footnotes -----------------------------------------------------------------------
@@ -225,6 +267,7 @@ class Renderer:
         self.fonts = FontConfiguration()
         self.fetcher = sandbox(roots)
         self.base_url = base.as_uri() + "/"
+        self.corrected = corrected
         self.document_class = _corrected_document_class(footnote_series) if corrected else None
         self.log = _Log()
         self.stylesheets = []
@@ -251,15 +294,8 @@ class Renderer:
         source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
         try:
             document = HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher)
-            if self.document_class is None:
-                rendered = document.render(stylesheets=self.stylesheets, font_config=self.fonts,
-                                           pdf_variant=PDF_VARIANT)
-            else:
-                options = {**DEFAULT_OPTIONS, "stylesheets": self.stylesheets, "pdf_variant": PDF_VARIANT}
-                rendered = self.document_class._render(document, self.fonts, None, None, options)
-                placed = self.document_class.last_context.__dict__.get("series_placed", {})
-                self.document_class.last_context = None
-                return Rendered(rendered, {page - 1: ids for page, ids in placed.items() if ids})
+            with _trailing_space_hangs() if self.corrected else nullcontext():
+                return self._render(document)
         except FatalURLFetchingError as error:
             raise EditionError(str(error)) from None
         except Exception as error:  # a fault inside WeasyPrint: say so in one line, keep the last good PDF
@@ -267,7 +303,16 @@ class Renderer:
                 f"the PDF layout failed inside WeasyPrint ({type(error).__name__}: {error}); "
                 "the last good PDF is untouched"
             ) from error
-        return Rendered(rendered)
+
+    def _render(self, document) -> Rendered:
+        if self.document_class is None:
+            return Rendered(document.render(stylesheets=self.stylesheets, font_config=self.fonts,
+                                            pdf_variant=PDF_VARIANT))
+        options = {**DEFAULT_OPTIONS, "stylesheets": self.stylesheets, "pdf_variant": PDF_VARIANT}
+        rendered = self.document_class._render(document, self.fonts, None, None, options)
+        placed = self.document_class.last_context.__dict__.get("series_placed", {})
+        self.document_class.last_context = None
+        return Rendered(rendered, {page - 1: ids for page, ids in placed.items() if ids})
 
     # --- laid-out pages as bytes: for the layout cache and the worker processes ------------------------
 

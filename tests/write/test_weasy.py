@@ -1,4 +1,4 @@
-"""The WeasyPrint adapter: the footnote correction, the sandbox, the version guard."""
+"""The WeasyPrint adapter: the footnote and line corrections, the sandbox, the version guard."""
 
 from __future__ import annotations
 
@@ -29,6 +29,41 @@ def displaced(corrected: bool, tmp_path) -> list[int]:
     with renderer:
         pages = renderer.render(document()).anchor_pages()
     return [i for i in range(6) if pages[f"n{i}"][0] != pages[f"c{i}"][0]]
+
+
+def first_lines(corrected: bool, tmp_path) -> list[str]:
+    """The lines of a paragraph whose first run of text (up to a name in an element of its own) fits its line
+    only without its trailing space, as a page of the Serge edition had it."""
+    from pathlib import Path
+
+    from weasyprint.formatting_structure.boxes import LineBox, TextBox
+
+    from edition.config import BookSettings
+    from edition.write.assets import font_css, font_folders
+
+    book = BookSettings()
+    css = """@page { size: 6in 9in; margin: 0.72in 0.62in 0.85in 0.85in; }
+    html { font-family: "EB Garamond"; font-size: 10.5pt; line-height: 1.32; }
+    body { margin: 0 } p { margin: 0; text-align: justify; hyphens: auto; }"""
+    source = ('<html lang="en"><body><p>Even in those difficult times the Seventh Congress considered questions '
+              'of theory. <span>Lenin</span> finally succeeded in having the name of the party changed.</p></body>'
+              '</html>')
+    renderer = weasy.Renderer([("string", font_css(book, Path("."), instances=tmp_path)), ("string", css)],
+                              [tmp_path, *font_folders(book, Path("."))], tmp_path, corrected=corrected)
+    with renderer:
+        pages = renderer.render(html.document_fromstring(source)).document.pages
+    return ["".join(b.text for b in line.descendants() if isinstance(b, TextBox))
+            for page in pages for line in page._page_box.descendants() if isinstance(line, LineBox)]
+
+
+def test_without_the_correction_a_line_that_fits_but_for_its_trailing_space_keeps_one_word(tmp_path):
+    assert first_lines(False, tmp_path)[0] == "Even"
+
+
+def test_with_the_correction_a_line_keeps_all_that_fits_before_its_trailing_space(tmp_path):
+    lines = first_lines(True, tmp_path)
+    assert lines[0].rstrip() == "Even in those difficult times the Seventh Congress considered questions of theory."
+    assert lines[1].startswith("Lenin finally")
 
 
 def test_without_the_correction_notes_fall_a_page_after_their_calls(tmp_path):
