@@ -91,6 +91,8 @@ def _trailing_space_hangs():
         collapsing = style["white_space"] in ("normal", "nowrap", "pre-line")
         if found[2] is None or max_width is None or not collapsing or not text.endswith(" ") or not text.strip():
             return found
+        if len(text.rstrip(" ")) > max_width / max(style["font_size"], 1) * 4:
+            return found  # more letters than a line holds (WeasyPrint's own bound): not one line, not laid out again
         layout = line_break.create_layout(text, style, context, max_width, justification_spacing)
         first_line, resume_index = layout.get_first_line()
         if resume_index is not None:
