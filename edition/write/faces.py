@@ -1,11 +1,11 @@
 """One font program for each face of a book combined from parts: the glyphs each part's subset of it holds,
 united in one.
 
-Each part of the book is drawn as a PDF of its own, which embeds its own subset of each face it uses. WeasyPrint
-subsets a face keeping each glyph at its number in the face (and names the subset after the face's description,
-the same in every part), so the parts' subsets of one face differ only in which glyphs they hold: their union,
-a glyph taken from whichever subset holds it, is the subset the whole book would embed. Each part keeps its own
-font dictionary (its widths, its map to Unicode); only the program they point to is shared.
+Each part of the book is drawn as a PDF of its own, which embeds its own subset of each face it uses. Each subset
+keeps every glyph at its number in the face (``weasy.static_subset``), and WeasyPrint names it after the face's
+description, the same in every part; so the parts' subsets of one face differ only in which glyphs they hold:
+their union, a glyph taken from whichever subset holds it, is the subset the whole book would embed. Each part
+keeps its own font dictionary (its widths, its map to Unicode); only the program they point to is shared.
 
 A face is united only where that is certain to be right: TrueType outlines, and nothing in the subsets indexed by
 glyph but the outlines and their metrics. Where two subsets hold different outlines under one number, or

@@ -26,11 +26,11 @@ from weasyprint import CSS, DEFAULT_OPTIONS, HTML
 from weasyprint.anchors import make_page_bookmark_tree
 from weasyprint.document import Document
 from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox, TextBox
-from weasyprint.layout import LayoutContext, block
+from weasyprint.layout import LayoutContext, block, inline
 from weasyprint.matrix import Matrix
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.text.line_break import create_layout, line_size
+from weasyprint.text.line_break import create_layout, first_line_metrics, line_size
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import EditionError
@@ -80,9 +80,6 @@ def check_version() -> None:
 @contextmanager
 def _trailing_space_hangs():
     """While a document is laid out: a run of text that fits its line but for its trailing space is kept on it."""
-    from weasyprint.layout import inline
-    from weasyprint.text import line_break
-
     original = inline.split_first_line
 
     def split_first_line(text, style, context, max_width, justification_spacing, is_line_start=True,
@@ -93,15 +90,15 @@ def _trailing_space_hangs():
             return found
         if len(text.rstrip(" ")) > max_width / max(style["font_size"], 1) * 4:
             return found  # more letters than a line holds (WeasyPrint's own bound): not one line, not laid out again
-        layout = line_break.create_layout(text, style, context, max_width, justification_spacing)
+        layout = create_layout(text, style, context, max_width, justification_spacing)
         first_line, resume_index = layout.get_first_line()
         if resume_index is not None:
             return found
-        trimmed = line_break.create_layout(text.rstrip(" "), style, context, max_width, justification_spacing)
+        trimmed = create_layout(text.rstrip(" "), style, context, max_width, justification_spacing)
         trimmed_line, _ = trimmed.get_first_line()
         if line_size(trimmed_line, style)[0] > max_width:
             return found
-        return line_break.first_line_metrics(first_line, text, layout, None, collapsing, style)
+        return first_line_metrics(first_line, text, layout, None, collapsing, style)
 
     inline.split_first_line = split_first_line
     try:
@@ -269,7 +266,6 @@ class Renderer:
         self.fonts = FontConfiguration()
         self.fetcher = sandbox(roots)
         self.base_url = base.as_uri() + "/"
-        self.corrected = corrected
         self.document_class = _corrected_document_class(footnote_series) if corrected else None
         self.log = _Log()
         self.stylesheets = []
@@ -296,7 +292,7 @@ class Renderer:
         source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
         try:
             document = HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher)
-            with _trailing_space_hangs() if self.corrected else nullcontext():
+            with _trailing_space_hangs() if self.document_class is not None else nullcontext():
                 return self._render(document)
         except FatalURLFetchingError as error:
             raise EditionError(str(error)) from None
@@ -450,8 +446,7 @@ def static_subset(font, glyphs, hinting: bool) -> bytes | None:
         return None
     face = hb.Face(hb.Blob(font.file_content), font.index)
     request = hb.SubsetInput()
-    for glyph in glyphs:
-        request.glyph_set.add(glyph)
+    request.glyph_set.update(glyphs)
     for tag in _DROPPED_TABLES:
         request.drop_table_tag_set.add(int.from_bytes(tag.encode("ascii"), "big"))
     # the glyphs drawn and their components only: the shaping tables that would bring in more are left out
