@@ -31,6 +31,7 @@ class BuildResult:
     passes: int = 0  # rounds of unit layouts the cross-references' pages took
     drawn: int = 0  # pieces of the PDF drawn (the others came from the cache)
     combined: bool = False  # whether the PDF was written (not when the file there is the one its pieces make)
+    flipped: int = 0  # parts of the back matter put on the other side of the leaf without a new layout
 
 
 def build_edition(config: BuildConfig) -> BuildResult:
@@ -68,7 +69,7 @@ def build_edition(config: BuildConfig) -> BuildResult:
             pdf = writer.write(target, cache_dir=config.out_dir / ".cache" / name, previous=last_layout(layout_file))
         result.layout, result.indexes = pdf.layout, pdf.indexes
         result.laid_out, result.passes = pdf.laid_out, pdf.passes
-        result.drawn, result.combined = pdf.drawn, pdf.combined
+        result.drawn, result.combined, result.flipped = pdf.drawn, pdf.combined, pdf.flipped
         config.out_dir.mkdir(parents=True, exist_ok=True)
         write_layout(pdf.layout, layout_file)
         write_json(index_as_data(result.indexes), config.output(name, ".index.json"))

@@ -62,6 +62,7 @@ class PdfResult:
     laid_out: tuple[str, ...] = ()  # the units laid out (the others came from the cache), by their first text
     drawn: int = 0  # the pieces of the book drawn (the others came from the cache)
     combined: bool = False  # whether the pieces were combined again (not when the file is the one they made)
+    flipped: int = 0  # parts of the back matter put on the other side of the leaf as laid out, not laid out again
 
 
 class PdfWriter:
@@ -93,7 +94,7 @@ class PdfWriter:
         self.at_foot: set[str] = set()  # the entries printed at the foot of their lemma's page
         self.progress = progress or Progress(quiet=True)
         self.diagnostics: list[Diagnostic] = []
-        self.drawn, self.combined = 0, False
+        self.drawn, self.combined, self.flipped = 0, False, 0
 
     def new_renderer(self) -> Renderer:
         return Renderer(self.stylesheets,
@@ -321,7 +322,7 @@ class PdfWriter:
             replacements = {key: (found.xrefs[key][1], printed) for key, printed in body.printed[i].items()}
             body_sequence.append(_Piece(
                 self.cache.key("unit drawn", body.keys[i], str(starts[i] + 1), repr(sorted(replacements.items()))),
-                found.pages, found.starts, found.bookmarks, unit=(body.keys[i], starts[i] + 1, replacements, 0)))
+                found.pages, found.starts, found.bookmarks, unit=(body.keys[i], starts[i] + 1, replacements, 0, False)))
             if found.pages % 2 == 1 and i != max(units):
                 blank = blank or self.matter_piece(self.blank_page())
                 body_sequence.append(blank)
@@ -387,7 +388,7 @@ class PdfWriter:
         )
         return PdfResult(out_path, layout, indexes, self.diagnostics, total,
                          sum(found.relayouts for found in units.values()), body.passes, body.laid_out, self.drawn,
-                         self.combined)
+                         self.combined, self.flipped)
 
     def render(self, root: etree._Element) -> Rendered:
         """A document of the front or back matter, from the cache where the same document was laid out before."""
@@ -410,20 +411,24 @@ class PdfWriter:
     def lay_out_back(self, first: int, root: etree._Element) -> tuple[list[_Piece], dict[str, str]]:
         """Lay the back matter out, beginning on page ``first`` of the book (a recto), as documents of its own
         (those the cache does not have on several processes): each section beginning on a recto, a long one
-        cut at its groups into parts each going on from the next page, laid out again where it falls on the
-        other side than it was laid out for. Returns the pieces to draw, and the page of each place."""
+        cut at its groups into parts each going on from the next page. A part that falls on the other side of
+        the leaf than it was laid out for is put there as it is where its pages can be (``Rendered.flip``), else
+        laid out again for that side. Returns the pieces to draw, and the page of each place."""
         chunks = [(chunk, number == 0) for section in root.find("body") for number, chunk in
                   enumerate(cut_section(section))]
         self.progress(Stage.BACK, f"{len(chunks)} parts")
         verso: set[int] = set()  # the parts laid out to begin on a verso
         for _ in range(MAX_PASSES):
             sources = {}
-            for index, (chunk, _) in enumerate(chunks):
-                source = back_source(self.document("back-matter"), chunk, index in verso)
+            for index, (chunk, opens) in enumerate(chunks):
+                source = back_source(self.document("back-matter"), chunk, index in verso, flippable=not opens)
                 sources[index] = (self.cache.key("back", source), source)
             results, _ = self.made(sources, self.lay_out_matter)
             starts = back_starts([results[i].pages for i in range(len(chunks))], [o for _, o in chunks], first)
-            wrong = {i for i, (_, opens) in enumerate(chunks) if not opens and (starts[i] % 2 == 0) != (i in verso)}
+            # a part on the other side than it was laid out for is put there as it is where its pages can be
+            # (Rendered.flip), else laid out again for that side
+            other = {i for i, (_, opens) in enumerate(chunks) if not opens and (starts[i] % 2 == 0) != (i in verso)}
+            wrong = {i for i in other if results[i].shifts is None}
             if not wrong:
                 break
             verso ^= wrong
@@ -431,6 +436,7 @@ class PdfWriter:
             self.diagnostics.append(Diagnostic("(layout)", 0, 0, Severity.WARNING, "back-side",
                                                f"{len(wrong)} parts of the back matter are printed on the other "
                                                "side of the leaf than they were laid out for"))
+        self.flipped = len(other) - len(wrong)
         pieces, labels, page = [], {}, first
         for index, found in sorted(results.items()):
             key = sources[index][0]
@@ -441,8 +447,12 @@ class PdfWriter:
             labels.update({ident: str(start + at) for ident, at in found.anchors.items()})
             self.diagnostics += [replace(d, message=in_book(d.message, start - found.first_page))
                                  for d in found.diagnostics]
-            pieces.append(_Piece(self.cache.key("back drawn", key, str(start)), found.pages, found.starts,
-                                 found.bookmarks, unit=(key, start, {}, found.first_page)))
+            flip = index in other and found.shifts is not None
+            bookmarks = found.bookmarks if not flip else [
+                (height, [(level, label, (x + shift, y), state) for level, label, (x, y), state in marks])
+                for (height, marks), shift in zip(found.bookmarks, found.shifts, strict=True)]
+            pieces.append(_Piece(self.cache.key("back drawn", key, str(start), str(flip)), found.pages, found.starts,
+                                 bookmarks, unit=(key, start, {}, found.first_page, flip)))
         return pieces, labels
 
     def lay_out_matter(self, source: str) -> bytes:
@@ -451,12 +461,15 @@ class PdfWriter:
         root = html.document_fromstring(source)
         skip = int(root.find("body").get("data-skip", "0"))
         mark = len(self.renderer.log.messages)
-        rendered = self.renderer.render(root)
+        rendered = self.renderer.render(root, other_sides=root.find("body").get("data-flip") == "1")
         rendered.label = page_mark
         diagnostics = margin_diagnostics(rendered, "back matter") + [
             Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message)
             for message in self.renderer.warnings_since(mark)]
-        return self.renderer.dumps(rendered, laid_out_facts(rendered, {}, {}, diagnostics, 0, skip))
+        facts = laid_out_facts(rendered, {}, {}, diagnostics, 0, skip)
+        shifts = rendered.sides_shifts()
+        facts.shifts = shifts[skip:] if shifts is not None else None
+        return self.renderer.dumps(rendered, facts)
 
     def made(self, sources: dict[int, tuple[str, str]], job: Callable[[str], bytes], reader=None, fresh=None,
              size: Callable[[tuple[int, str]], int] = lambda job: len(job[1]),
@@ -527,9 +540,11 @@ class PdfWriter:
         cache)."""
         rendered, failed, skip = piece.rendered, set(), 0
         if rendered is None:
-            layout, first, replacements, skip = piece.unit
+            layout, first, replacements, skip, flip = piece.unit
             data = self.kept.get(layout) or self.cache.get(layout)
             rendered = self.renderer.loads(data)[0]
+            if flip:
+                rendered.flip()
             rendered.renumber(first - skip)
             failed = rendered.replace_generated("data-xref", replacements)
         data, places, messages = self.renderer.draw(rendered, list(range(skip, skip + piece.pages)))
@@ -792,8 +807,9 @@ class _Piece:
     bookmarks: list
     rendered: Rendered | None = None
     # a text or part of the back matter: its layout's key, its first page in the book, its cross-references'
-    # pages, and the pages laid out before its own (a part begun on a verso is laid out after one)
-    unit: tuple[str, int, dict[str, tuple[str, str]], int] | None = None
+    # pages, the pages laid out before its own (a part begun on a verso is laid out after one), and whether its
+    # pages go on the other side of the leaf than they were laid out for (Rendered.flip)
+    unit: tuple[str, int, dict[str, tuple[str, str]], int, bool] | None = None
 
 
 def laid_out_facts(rendered: Rendered, keys, xrefs, diagnostics, relayouts: int, skip: int = 0) -> UnitLayout:
@@ -839,10 +855,14 @@ def cut_section(section: etree._Element) -> list[etree._Element]:
     return parts
 
 
-def back_source(document: tuple[etree._Element, etree._Element], chunk: etree._Element, verso: bool) -> str:
-    """A part of the back matter as a document; one to begin on a verso is laid out after an empty page."""
+def back_source(document: tuple[etree._Element, etree._Element], chunk: etree._Element, verso: bool,
+                flippable: bool = False) -> str:
+    """A part of the back matter as a document; one to begin on a verso is laid out after an empty page. The
+    pages of a ``flippable`` one are laid out to be put on either side of the leaf where they can."""
     root, body = document
     chunk = copy.deepcopy(chunk)
+    if flippable:
+        body.set("data-flip", "1")
     if verso:
         body.set("data-skip", "1")
         add_element(body, "div", "verso-start")

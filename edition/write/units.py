@@ -66,6 +66,8 @@ class UnitLayout:
     starts: list[dict] = field(default_factory=list)  # each page's first words (Rendered.page_starts)
     bookmarks: list = field(default_factory=list)  # each page's height and bookmarks (Rendered.bookmarks)
     first_page: int = 0  # pages laid out before the unit's own (not printed)
+    # how far each page's content moves when put on the other side of the leaf (Rendered.flip); None: it cannot
+    shifts: list[float] | None = None
 
 
 def unit_starts(lengths: list[int]) -> dict[int, int]:

@@ -16,6 +16,7 @@ import tempfile
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -23,10 +24,15 @@ import pydyf
 import weasyprint
 from lxml import etree, html
 from weasyprint import CSS, DEFAULT_OPTIONS, HTML
+from weasyprint import layout as layout_package
 from weasyprint.anchors import make_page_bookmark_tree
-from weasyprint.document import Document
-from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox, TextBox
+from weasyprint.document import Document, Page
+from weasyprint.formatting_structure.boxes import BlockBox, FootnoteAreaBox, LineBox, MarginBox, PageBox, TextBox
+from weasyprint.images import get_image_from_uri
 from weasyprint.layout import LayoutContext, block, inline
+from weasyprint.layout.background import layout_backgrounds
+from weasyprint.layout.page import page_height, page_width, set_page_type_computed_styles
+from weasyprint.layout.percent import resolve_percentages
 from weasyprint.matrix import Matrix
 from weasyprint.pdf import fonts as pdf_fonts
 from weasyprint.text.fonts import FontConfiguration
@@ -105,6 +111,52 @@ def _trailing_space_hangs():
         yield
     finally:
         inline.split_first_line = original
+
+
+# --- a page laid out for either side ------------------------------------------------------------
+#
+# A part of the back matter goes on from the page after the part before it, a verso or a recto, which is known
+# only once the parts before it are laid out. Where a book's two sides differ only in where the text block
+# stands and in their margin boxes (mirrored margins around a text block of one size), a page laid out for one
+# side is put on the other by moving its content sideways and giving it the other side's page box and margin
+# boxes, made with it while it is laid out: the part is not laid out again (``Rendered.flip``). A page whose
+# side the layout chose (after a break to a left or right page, or blank) or whose other side has a text block
+# of another size or height has no other side, and neither has its document.
+
+
+@contextmanager
+def _other_sides(document):
+    """While ``document`` is laid out: each page keeps, as ``edition_other_side``, the page box and margin boxes
+    it would have on the other side of the leaf, or None where it cannot be put there."""
+    original = layout_package.make_margin_boxes
+
+    def make_margin_boxes(context, page, state):
+        made = list(original(context, page, state))
+        page.edition_other_side = _other_side(context, document, page, state, original)
+        return made
+
+    layout_package.make_margin_boxes = make_margin_boxes
+    try:
+        yield
+    finally:
+        layout_package.make_margin_boxes = original
+
+
+def _other_side(context, document, page, state, make_margin_boxes):
+    if page.page_type.blank or context.page_maker[context.current_page - 1][1]["break"] != "any":
+        return None  # a side the layout chose
+    page_type = page.page_type._replace(side="left" if page.page_type.side == "right" else "right")
+    set_page_type_computed_styles(page_type, document, context.style_for)
+    style = context.style_for(page_type)
+    style["overflow"] = page.style["overflow"]
+    other = PageBox(page_type, style)
+    resolve_percentages(other, style["size"])
+    other.position_x = other.position_y = 0
+    page_width(other, context, style["size"][0])
+    page_height(other, context, style["size"][1])
+    if (other.width, other.height, other.content_box_y()) != (page.width, page.height, page.content_box_y()):
+        return None
+    return other, list(make_margin_boxes(context, other, state))
 
 
 # --- series of footnotes -----------------------------------------------------------------------
@@ -287,12 +339,16 @@ class Renderer:
         own) is fully set up: a process forked while it is half set up would wait for it forever."""
         self.render(html.fromstring("<html><body><p>x</p></body></html>"))
 
-    def render(self, root: etree._Element) -> Rendered:
-        """Lay out one HTML document (a model tree); a WeasyPrint failure becomes one clear EditionError."""
+    def render(self, root: etree._Element, other_sides: bool = False) -> Rendered:
+        """Lay out one HTML document (a model tree); a WeasyPrint failure becomes one clear EditionError. With
+        ``other_sides`` (and the corrections), its pages can be put on the other side of the leaf
+        (``Rendered.flip``)."""
         source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+        corrected = self.document_class is not None
         try:
             document = HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher)
-            with _trailing_space_hangs() if self.document_class is not None else nullcontext():
+            with (_trailing_space_hangs() if corrected else nullcontext(),
+                  _other_sides(document) if corrected and other_sides else nullcontext()):
                 return self._render(document)
         except FatalURLFetchingError as error:
             raise EditionError(str(error)) from None
@@ -687,6 +743,36 @@ class Rendered:
                         box.translate(dy=float(box.element.get("data-baseline")) - (line.position_y + line.baseline))
                 page_box.children = list(page_box.children) + [_margin_holder(page_box, numbers)]
         return problems
+
+    def sides_shifts(self) -> list[float] | None:
+        """How far (CSS px) each page's text block moves when it goes to the other side of the leaf, or None
+        where some page cannot (``flip``)."""
+        shifts = []
+        for page in self.document.pages:
+            other = getattr(page._page_box, "edition_other_side", None)
+            if other is None:
+                return None
+            shifts.append(other[0].content_box_x() - page._page_box.content_box_x())
+        return shifts
+
+    def flip(self) -> None:
+        """Put every page on the other side of the leaf, laid out as it is: its content moved sideways by
+        ``sides_shifts``, in the page box and margin boxes of the other side (made with it); links, anchors and
+        bookmarks read again. Call only where ``sides_shifts`` is not None."""
+        getter = partial(get_image_from_uri, cache={}, url_fetcher=self.document.url_fetcher,
+                         options=DEFAULT_OPTIONS)
+        for index, page in enumerate(self.document.pages):
+            box = page._page_box
+            other, margins = box.edition_other_side
+            shift = other.content_box_x() - box.content_box_x()
+            content = [child for child in box.children if not isinstance(child, MarginBox)]
+            for child in content:
+                child.translate(dx=shift)
+            other.children = tuple(content + margins)
+            other.fixed_boxes = box.fixed_boxes
+            other.edition_other_side = (box, [child for child in box.children if isinstance(child, MarginBox)])
+            layout_backgrounds(other, getter)
+            self.document.pages[index] = Page(other)
 
     def renumber(self, first: int) -> None:
         """Print the page numbers a document laid out on its own (from 1) as the book's: page i as ``first + i``.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from lxml import html
 
@@ -113,3 +115,50 @@ def test_a_layout_failure_is_one_clear_error(tmp_path, monkeypatch):
     monkeypatch.setattr(renderer.document_class, "_render", broken)
     with pytest.raises(EditionError, match="failed inside WeasyPrint.*last good PDF is untouched"):
         renderer.render(document())
+
+
+# A book's two sides: mirrored margins around a text block of one width, the folio and running head outside.
+SIDES_CSS = """@page { size: 300px 400px; margin: 20px 30px 20px 50px; }
+@page :left { margin-left: 30px; margin-right: 50px;
+  @bottom-left { content: counter(page); } @top-left { content: "Verso " string(group); } }
+@page :right { margin-left: 50px; margin-right: 30px; @bottom-right { content: counter(page); } }
+body { font: 12px/16px serif; margin: 0; } h2 { string-set: group content(); bookmark-level: 2; }
+p { margin: 0; } .skipped { break-after: page; }"""
+
+
+def _entries(verso: bool, side_break: bool = False):
+    entries = "".join(f'<p id="e{i}">{i}.1 <b>word</b> <a href="#e{(i + 7) % 60}">lemma</a>] <i>A</i>; other</p>'
+                      + (f"<h2>Group {i}</h2>" if i % 25 == 0 else "") for i in range(60))
+    if side_break:
+        entries = entries.replace("<h2>Group 25</h2>", '<h2 style="break-before: right">Group 25</h2>')
+    skipped = '<div class="skipped"></div>' if verso else ""
+    return html.document_fromstring(f"<html><body>{skipped}<section>{entries}</section></body></html>")
+
+
+def test_pages_laid_out_for_rectos_put_on_versos_are_those_laid_out_for_versos(tmp_path):
+    import pikepdf
+
+    renderer = weasy.Renderer([("string", SIDES_CSS)], [tmp_path], tmp_path)
+    with renderer:
+        flipped = renderer.render(_entries(False), other_sides=True)
+        shifts = flipped.sides_shifts()
+        flipped.flip()
+        versos = renderer.render(_entries(True))
+        versos.renumber(0)  # numbered as the flipped pages, once the page laid out before the first verso is gone
+        versos.document.pages = versos.document.pages[1:]
+        assert len(flipped) == len(versos) > 2
+        assert shifts == [-20, 20] * (len(flipped) // 2) + [-20] * (len(flipped) % 2)
+        for made, laid in zip(flipped.document.pages, versos.document.pages, strict=True):
+            assert made.anchors == laid.anchors and made.bookmarks == laid.bookmarks
+            assert [link[:3] for link in made.links] == [link[:3] for link in laid.links]
+        drawn = [renderer.draw(rendered, list(range(len(rendered))))[0] for rendered in (flipped, versos)]
+    streams = [[page.Contents.read_bytes() for page in pikepdf.open(io.BytesIO(data)).pages] for data in drawn]
+    assert streams[0] == streams[1]  # the same marks, at the same places, margin boxes included
+
+
+def test_a_page_after_a_break_to_a_side_has_no_other_side(tmp_path):
+    renderer = weasy.Renderer([("string", SIDES_CSS)], [tmp_path], tmp_path)
+    with renderer:
+        assert renderer.render(_entries(False), other_sides=True).sides_shifts() is not None
+        assert renderer.render(_entries(False, side_break=True), other_sides=True).sides_shifts() is None
+        assert renderer.render(_entries(False)).sides_shifts() is None  # not asked for
