@@ -13,6 +13,7 @@ import os
 import pickle
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+import cssselect2
 import pydyf
 import weasyprint
 from lxml import etree, html
@@ -40,6 +42,7 @@ from weasyprint.text.line_break import create_layout, first_line_metrics, line_s
 from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
 from ..errors import EditionError
+from .html5 import parsed_tree
 from .merge import Bookmark
 
 CORRECTED_VERSION = "70.0"
@@ -307,6 +310,27 @@ class _Log(logging.Handler):
 
 # --- rendering --------------------------------------------------------------------------------
 
+SETTLE_SECONDS = 10.0  # the longest wait for Pango's threads before forking (they take milliseconds)
+
+
+def pango_threads() -> list[str]:
+    """The names of this process's threads that Pango runs fontconfig on (Linux; none known elsewhere)."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:
+        return []
+    names = []
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/comm", encoding="utf-8", errors="replace") as stream:
+                name = stream.read().strip()
+        except OSError:  # the thread ended meanwhile
+            continue
+        if name.startswith("[pango]"):
+            names.append(name)
+    return names
+
+
 
 class Renderer:
     """WeasyPrint set up for one build: the book's stylesheets and fonts, the sandbox, the log, the correction."""
@@ -335,18 +359,25 @@ class Renderer:
         logging.getLogger("weasyprint").removeHandler(self.log)
 
     def settle(self) -> None:
-        """Lay out one word, so that the font machinery (fontconfig, which Pango initialises on a thread of its
-        own) is fully set up: a process forked while it is half set up would wait for it forever."""
+        """Before worker processes are forked: lay out one word, so that the font machinery (fontconfig, which
+        Pango initialises on a thread of its own) is set up, and wait until no thread of Pango's is running
+        fontconfig. Pango 1.50 initialises, matches and sorts fonts on short-lived threads ("[pango] FcInit",
+        "[pango] FcFontSetMatch", "[pango] FcFontSetSort"), the last of which may outlive the layout that
+        started it; each holds fontconfig's lock while it runs. A process forked meanwhile inherits the lock
+        held by a thread it does not have, and its first use of a font waits for it forever (seen once: a
+        book's back matter held until the stall limit)."""
         self.render(html.fromstring("<html><body><p>x</p></body></html>"))
+        deadline = time.monotonic() + SETTLE_SECONDS
+        while pango_threads() and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     def render(self, root: etree._Element, other_sides: bool = False) -> Rendered:
         """Lay out one HTML document (a model tree); a WeasyPrint failure becomes one clear EditionError. With
         ``other_sides`` (and the corrections), its pages can be put on the other side of the leaf
         (``Rendered.flip``)."""
-        source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
         corrected = self.document_class is not None
         try:
-            document = HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher)
+            document = self.html_document(root)
             with (_trailing_space_hangs() if corrected else nullcontext(),
                   _other_sides(document) if corrected and other_sides else nullcontext()):
                 return self._render(document)
@@ -357,6 +388,21 @@ class Renderer:
                 f"the PDF layout failed inside WeasyPrint ({type(error).__name__}: {error}); "
                 "the last good PDF is untouched"
             ) from error
+
+    def html_document(self, root: etree._Element) -> HTML:
+        """WeasyPrint's document of a model tree: the tree an HTML5 parser would build from it, made directly
+        where ``html5.parsed_tree`` can, else the tree serialised and parsed."""
+        tree = parsed_tree(root)
+        if tree is None:
+            source = html.tostring(root, encoding="unicode", doctype="<!DOCTYPE html>")
+            return HTML(string=source, base_url=self.base_url, url_fetcher=self.fetcher)
+        document = HTML.__new__(HTML)  # as HTML.__init__ sets it up from what it parsed (no <base> is taken)
+        document.base_url = self.base_url
+        document.url_fetcher = self.fetcher
+        document.media_type = "print"
+        document.wrapper_element = cssselect2.ElementWrapper.from_html_root(tree, content_language=None)
+        document.etree_element = document.wrapper_element.etree_element
+        return document
 
     def _render(self, document) -> Rendered:
         if self.document_class is None:

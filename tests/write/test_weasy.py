@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 
 import pytest
 from lxml import html
@@ -162,3 +163,31 @@ def test_a_page_after_a_break_to_a_side_has_no_other_side(tmp_path):
         assert renderer.render(_entries(False), other_sides=True).sides_shifts() is not None
         assert renderer.render(_entries(False, side_break=True), other_sides=True).sides_shifts() is None
         assert renderer.render(_entries(False)).sides_shifts() is None  # not asked for
+
+
+@pytest.mark.skipif(not os.path.isdir("/proc/self/task"), reason="threads are read from /proc (Linux)")
+def test_settle_waits_for_pangos_fontconfig_threads_before_a_fork(tmp_path):
+    import ctypes
+    import threading
+    import time
+
+    libc = ctypes.CDLL(None)
+    started, running = threading.Event(), []
+
+    def fontconfig_sort():  # a thread named as Pango 1.50 names the one that sorts fonts
+        libc.prctl(15, b"[pango] FcFontSetSort", 0, 0, 0)  # PR_SET_NAME
+        started.set()
+        time.sleep(0.4)
+        running.append(False)
+
+    renderer = weasy.Renderer([("string", CSS)], [tmp_path], tmp_path)
+    with renderer:
+        renderer.settle()  # the font machinery set up first
+        thread = threading.Thread(target=fontconfig_sort)
+        thread.start()
+        started.wait()
+        assert weasy.pango_threads() == ["[pango] FcFontS"]  # a thread's name is cut at 15 bytes
+        renderer.settle()
+        assert running == [False]  # the thread had ended when settle returned
+        thread.join()
+    assert weasy.pango_threads() == []
