@@ -17,6 +17,7 @@ import os
 import re
 import signal
 import tempfile
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -170,12 +171,39 @@ _worker_job: Callable[[str], bytes] | None = None
 STALL_SECONDS = 600.0
 
 
+# Workers that use no processor time for this long while units are out are stuck (waiting on a lock no thread
+# will release): given up long before the stall limit. A worker laying a unit out is always computing.
+IDLE_SECONDS = 30.0
+
+
 def stall_limit() -> float:
     """The stall limit: STALL_SECONDS, or EDITION_STALL_SECONDS where set (the test suite sets a shorter one)."""
+    return _seconds("EDITION_STALL_SECONDS", STALL_SECONDS)
+
+
+def idle_limit() -> float:
+    """The idle limit: IDLE_SECONDS, or EDITION_IDLE_SECONDS where set."""
+    return _seconds("EDITION_IDLE_SECONDS", IDLE_SECONDS)
+
+
+def _seconds(variable: str, default: float) -> float:
     try:
-        return float(os.environ.get("EDITION_STALL_SECONDS", "")) or STALL_SECONDS
+        return float(os.environ.get(variable, "")) or default
     except ValueError:
-        return STALL_SECONDS
+        return default
+
+
+def _processor_time(pids: Iterable[int]) -> int | None:
+    """The processor time (clock ticks) the processes ``pids`` have used, or None where it cannot be read."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as stream:
+                fields = stream.read().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+        except (OSError, IndexError, ValueError):
+            return None
+    return total
 
 
 def _start_worker(fresh: Callable[[], None]) -> None:
@@ -197,14 +225,17 @@ class Stalled(Exception):
 
 def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Callable[[], None],
             processes: int, stall: float | None = None, fallback: Callable[[str], None] = lambda why: None,
-            size: Callable[[tuple[int, str]], int] = lambda job: len(job[1])) -> Iterator[tuple[int, bytes]]:
+            size: Callable[[tuple[int, str]], int] = lambda job: len(job[1]),
+            idle: float | None = None) -> Iterator[tuple[int, bytes]]:
     """Run ``job`` on each (unit, HTML) and yield (unit, its layout as bytes) as each is done. With more than one
     job and process, the jobs run in forked worker processes, each set up by ``fresh`` (a renderer of its own),
     the largest first (by ``size``, the length of the HTML unless told); else here, one after the other. Should
-    the workers die or return nothing for ``stall`` seconds, the units not yet returned are laid out here, and
-    ``fallback`` is told why: the build is slower, never stuck. An error a job raises is raised here."""
+    the workers die, return nothing for ``stall`` seconds, or use no processor time for ``idle`` seconds while
+    units are out, the units not yet returned are laid out here, and ``fallback`` is told why: the build is
+    slower, never stuck. An error a job raises is raised here."""
     global _worker_job
     stall = stall or stall_limit()
+    idle = idle or idle_limit()
     if processes <= 1 or len(jobs) <= 1 or "fork" not in multiprocessing.get_all_start_methods():
         for index, source in jobs:
             yield index, job(source)
@@ -217,10 +248,22 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
                                    initializer=_start_worker, initargs=(fresh,))
     try:
         futures = {executor.submit(_run, item) for item in ordered}
+        returned = busy = time.monotonic()
+        used = None
         while futures:
-            done, futures = wait(futures, timeout=stall, return_when=FIRST_COMPLETED)
+            done, futures = wait(futures, timeout=min(stall, idle, 1.0), return_when=FIRST_COMPLETED)
+            now = time.monotonic()
             if not done:
-                raise Stalled(f"no unit came back from the worker processes in {stall:.0f} s")
+                pids = list(getattr(executor, "_processes", None) or {})  # unknown: taken to be working
+                working = _processor_time(pids) if pids else None
+                if working is None or working != used:
+                    used, busy = working, now
+                if now - returned >= stall:
+                    raise Stalled(f"no unit came back from the worker processes in {stall:.0f} s")
+                if now - busy >= idle:
+                    raise Stalled(f"the worker processes used no processor time for {idle:.0f} s with units out")
+                continue
+            returned = busy = now
             for future in done:
                 index, data = future.result()
                 del left[index]

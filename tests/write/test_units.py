@@ -196,3 +196,37 @@ def test_the_stall_limit_can_be_shortened_and_falls_back_on_nonsense(monkeypatch
     for value in ("", "soon", "0"):
         monkeypatch.setenv("EDITION_STALL_SECONDS", value)
         assert stall_limit() == STALL_SECONDS
+
+
+def test_a_worker_waiting_on_a_lock_is_given_up_before_the_stall_limit():
+    import os
+    import threading
+
+    from edition.write.units import lay_out
+
+    lock = threading.Lock()
+    lock.acquire()  # held in the parent, and so in every forked worker, by no thread that will release it
+    told: list[str] = []
+    jobs = [(0, "one"), (1, "stuck"), (2, "three")]
+    job = _in_worker_unless(os.getpid(), lock.acquire)
+    done = dict(lay_out(jobs, job, fresh=lambda: None, processes=2, stall=600, idle=2, fallback=told.append))
+    assert done == {0: b"ONE", 1: b"STUCK", 2: b"THREE"}
+    assert len(told) == 1 and "used no processor time for 2 s" in told[0], told
+
+
+def test_a_worker_computing_long_is_waited_for():
+    import os
+    import time
+
+    from edition.write.units import lay_out
+
+    def compute():
+        end = time.process_time() + 4  # longer than the idle limit, all of it on the processor
+        while time.process_time() < end:
+            pass
+
+    told: list[str] = []
+    jobs = [(0, "one"), (1, "stuck"), (2, "three")]
+    done = dict(lay_out(jobs, _in_worker_unless(os.getpid(), compute), fresh=lambda: None, processes=2, stall=600,
+                        idle=2, fallback=told.append))
+    assert done == {0: b"ONE", 1: b"STUCK", 2: b"THREE"} and told == []
