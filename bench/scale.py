@@ -22,6 +22,7 @@ from fresh import in_fresh_process  # noqa: E402
 
 def measure(pages: int) -> dict:
     """One build, in this (fresh) process."""
+    import os
     import resource
 
     from synthetic import edition_of_pages
@@ -31,17 +32,19 @@ def measure(pages: int) -> dict:
 
     with tempfile.TemporaryDirectory() as folder:
         edition_of_pages(Path(folder) / "edition", pages)
-        start = time.perf_counter()
+        start, before = time.perf_counter(), os.times()
         result = build_edition(BuildConfig(sources=(Path(folder) / "edition",), out_dir=Path(folder) / "out",
                                            formats=("pdf", "epub"), quiet=True, force=True))
         seconds = time.perf_counter() - start
+        after = os.times()
+        processor = sum(after[:4]) - sum(before[:4])  # this process and its workers, user and system
         if result.stopped or "pdf" not in result.outputs:
             raise SystemExit("the synthetic edition did not build: " +
                              "; ".join(d.format() for d in result.diagnostics[:5]))
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return {"seconds": seconds, "pages": len(result.layout.labels), "texts": len(result.book.texts),
-            "passes": result.passes, "peak_mib": own, "worker_peak_mib": workers}
+    return {"seconds": seconds, "processor": processor, "pages": len(result.layout.labels),
+            "texts": len(result.book.texts), "passes": result.passes, "peak_mib": own, "worker_peak_mib": workers}
 
 
 def main(sizes: list[int]) -> None:
@@ -51,7 +54,8 @@ def main(sizes: list[int]) -> None:
     for size in sizes:
         found = in_fresh_process(__file__, "--one", str(size))
         print(f"  {size} pages asked: {found['pages']} pages in {found['texts']} texts, {found['seconds']:.1f} s, "
-              f"{found['pages'] / found['seconds']:.1f} pages/s, {found['passes']} passes; peak memory "
+              f"{found['pages'] / found['seconds']:.1f} pages/s, {found['processor']:.0f} s of processor time, "
+              f"{found['passes']} passes; peak memory "
               f"{found['peak_mib']:.0f} MiB (build), {found['worker_peak_mib']:.0f} MiB (largest worker)")
 
 
