@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -55,6 +59,9 @@ def build_edition(config: BuildConfig) -> BuildResult:
     result.book = book
     name = book.metadata.id
     layout_file = config.output(name, ".layout.json")
+    epub_job: Background | None = None
+    if "epub" in config.formats:
+        from .write.epub import EpubWriter
     if "pdf" in config.formats or "epub" in config.formats and not layout_file.exists():
         import tempfile
 
@@ -66,7 +73,23 @@ def build_edition(config: BuildConfig) -> BuildResult:
             target = config.output(name, ".pdf") if "pdf" in config.formats else Path(folder) / f"{name}.pdf"
             writer = PdfWriter(book, result.indexes, edition.root_dir, progress, settings, config.processes,
                                faces_folder=config.out_dir / ".cache" / "faces")
-            pdf = writer.write(target, cache_dir=config.out_dir / ".cache" / name, previous=last_layout(layout_file))
+            if "epub" in config.formats and writer.processes > 1:
+                # the EPUB needs the pages, not the drawing: written in a process of its own while the PDF is
+                # drawn and combined, and put in place once the PDF is
+                def epub_meanwhile(layout, indexes):
+                    nonlocal epub_job
+                    staged = config.out_dir / ".cache" / f"{name}.epub"
+                    epub_job = Background(EpubWriter(book, indexes, layout, settings, edition.root_dir).write,
+                                          staged)
+
+                writer.when_laid_out = epub_meanwhile
+            try:
+                pdf = writer.write(target, cache_dir=config.out_dir / ".cache" / name,
+                                   previous=last_layout(layout_file))
+            except BaseException:
+                if epub_job is not None:
+                    epub_job.stop()
+                raise
         result.layout, result.indexes = pdf.layout, pdf.indexes
         result.laid_out, result.passes = pdf.laid_out, pdf.passes
         result.drawn, result.combined, result.flipped = pdf.drawn, pdf.combined, pdf.flipped
@@ -77,7 +100,6 @@ def build_edition(config: BuildConfig) -> BuildResult:
         if "pdf" in config.formats:
             result.outputs["pdf"] = pdf.path
     if "epub" in config.formats:
-        from .write.epub import EpubWriter
         from .write.layout import read_layout
 
         if result.layout is None:
@@ -89,9 +111,68 @@ def build_edition(config: BuildConfig) -> BuildResult:
                             for anchor in missing]
         progress(Stage.WRITE_EPUB)
         epub_path = config.output(name, ".epub")
-        diagnostics += EpubWriter(book, result.indexes, result.layout, settings, edition.root_dir).write(epub_path)
+        if epub_job is not None:
+            diagnostics += epub_job.result(epub_path)
+        else:
+            diagnostics += EpubWriter(book, result.indexes, result.layout, settings,
+                                      edition.root_dir).write(epub_path)
         result.outputs["epub"] = epub_path
     return result
+
+
+class Background:
+    """A book written by ``make`` to ``staged`` in a forked process while this one goes on. ``result`` waits
+    for it and puts it in place; where no process could be forked, or it failed or ended without a word, the
+    book is written here instead (an error is raised here as it would have been): the outcome is the same."""
+
+    def __init__(self, make: Callable[[Path], list[Diagnostic]], staged: Path):
+        self.make, self.staged, self.process = make, staged, None
+        if "fork" not in multiprocessing.get_all_start_methods():
+            return
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=_send_made, args=(make, staged, send), daemon=True)
+        self.process.start()
+        send.close()
+
+    def result(self, path: Path) -> list[Diagnostic]:
+        """The diagnostics of the book, once it is at ``path``."""
+        found = None
+        if self.process is not None:
+            try:
+                found = self.receive.recv()
+            except (EOFError, OSError):  # the process ended without sending its diagnostics
+                found = None
+            finally:
+                self.process.join()
+                self.receive.close()
+        if found is None:
+            self.staged.unlink(missing_ok=True)
+            self.staged.with_name(f".{self.staged.name}.partial").unlink(missing_ok=True)
+            return self.make(path)
+        os.replace(self.staged, path)
+        return found
+
+    def stop(self) -> None:
+        """End the process, the book it was writing not put anywhere."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.join()
+            self.receive.close()
+        self.staged.unlink(missing_ok=True)
+        self.staged.with_name(f".{self.staged.name}.partial").unlink(missing_ok=True)
+
+
+def _send_made(make: Callable[[Path], list[Diagnostic]], staged: Path, send) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle: it stops this process
+    try:
+        made = make(staged)
+    except BaseException:  # written again by the parent, where the error is raised as it would have been
+        made = None
+    try:
+        send.send(made)
+    finally:
+        send.close()
 
 
 def last_layout(path: Path):

@@ -95,6 +95,9 @@ class PdfWriter:
         self.progress = progress or Progress(quiet=True)
         self.diagnostics: list[Diagnostic] = []
         self.drawn, self.combined, self.flipped = 0, False, 0
+        # told the layout and the paged indexes once every page is known, before the book is drawn (the build
+        # writes the EPUB meanwhile)
+        self.when_laid_out: Callable[[Layout, tuple[Index, ...]], None] | None = None
 
     def new_renderer(self) -> Renderer:
         return Renderer(self.stylesheets,
@@ -371,10 +374,6 @@ class PdfWriter:
         total = sum(piece.pages for piece in sequence)
         labels = [roman(i + 1) for i in range(front_count)] + [str(i + 1) for i in range(total - front_count)]
 
-        self.progress(Stage.WRITE_PDF)
-        messages = self.draw_book(sequence, out_path, front_count)
-        for message in self.renderer.log.messages + messages:
-            self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
         occurrences = {o.anchor_id for o in self.book.occurrences}
         # every page's first words under its printed label, for the EPUB's page-list: front and back matter too
         starts = [start for piece in sequence for start in piece.starts]
@@ -386,6 +385,14 @@ class PdfWriter:
             {k: v[1] for k, v in page_of.items()},
             keys,
         )
+        if self.when_laid_out is not None:  # the book's pages are known: what needs only them may begin
+            self.renderer.settle()
+            self.when_laid_out(layout, indexes)
+
+        self.progress(Stage.WRITE_PDF)
+        messages = self.draw_book(sequence, out_path, front_count)
+        for message in self.renderer.log.messages + messages:
+            self.diagnostics.append(Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message))
         return PdfResult(out_path, layout, indexes, self.diagnostics, total,
                          sum(found.relayouts for found in units.values()), body.passes, body.laid_out, self.drawn,
                          self.combined, self.flipped)
