@@ -6,6 +6,7 @@ import json
 import multiprocessing
 import os
 import signal
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,10 +141,9 @@ class Background:
         found = None
         if self.process is not None:
             try:
-                found = self.receive.recv()
-            except (EOFError, OSError):  # the process ended without sending its diagnostics
-                found = None
+                found = self._received()
             finally:
+                self.process.kill()  # it has sent all it had to, or is given up
                 self.process.join()
                 self.receive.close()
         if found is None:
@@ -152,6 +152,25 @@ class Background:
             return self.make(path)
         os.replace(self.staged, path)
         return found
+
+    def _received(self) -> list[Diagnostic] | None:
+        """What the process sent; None where it ended without a word, or used no processor time for the idle
+        limit (stuck on a lock another thread held when it was forked)."""
+        from .write.units import _processor_time, idle_limit
+
+        used, busy = None, time.monotonic()
+        while not self.receive.poll(1.0):
+            if not self.process.is_alive() and not self.receive.poll(0):
+                return None
+            working = _processor_time([self.process.pid])
+            if working is None or working != used:
+                used, busy = working, time.monotonic()
+            elif time.monotonic() - busy >= idle_limit():
+                return None
+        try:
+            return self.receive.recv()
+        except (EOFError, OSError):  # the process ended without sending its diagnostics
+            return None
 
     def stop(self) -> None:
         """End the process, the book it was writing not put anywhere."""
@@ -173,6 +192,7 @@ def _send_made(make: Callable[[Path], list[Diagnostic]], staged: Path, send) -> 
         send.send(made)
     finally:
         send.close()
+        os._exit(0)  # nothing of the parent's to flush or clean up here (a lock held by another thread at the fork)
 
 
 def last_layout(path: Path):

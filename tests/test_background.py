@@ -101,3 +101,16 @@ def test_a_pdf_that_fails_leaves_the_last_epub_in_place(tmp_path, request, monke
         build_edition(config)
     assert (tmp_path / "out" / "mini-edition.epub").read_bytes() == good
     assert not list((tmp_path / "out" / ".cache").glob("*.epub"))
+
+
+def test_a_process_stuck_on_a_lock_is_given_up_and_the_book_made_here(tmp_path, monkeypatch):
+    import threading
+
+    monkeypatch.setenv("EDITION_IDLE_SECONDS", "2")
+    lock = threading.Lock()
+    lock.acquire()  # held at the fork by no thread that will release it in the process
+    staged, path = tmp_path / "staged.epub", tmp_path / "b.epub"
+    job = Background(_writer(lock.acquire), staged)
+    found = job.result(path)
+    assert found[0].message == f"from {os.getpid()}" and path.read_text() == f"made by {os.getpid()}"
+    assert not job.process.is_alive()
