@@ -156,13 +156,13 @@ class Background:
     def _received(self) -> list[Diagnostic] | None:
         """What the process sent; None where it ended without a word, or used no processor time for the idle
         limit (stuck on a lock another thread held when it was forked)."""
-        from .write.units import _processor_time, idle_limit
+        from .write.units import idle_limit, processor_time
 
         used, busy = None, time.monotonic()
         while not self.receive.poll(1.0):
             if not self.process.is_alive() and not self.receive.poll(0):
                 return None
-            working = _processor_time([self.process.pid])
+            working = processor_time([self.process.pid])
             if working is None or working != used:
                 used, busy = working, time.monotonic()
             elif time.monotonic() - busy >= idle_limit():

@@ -193,7 +193,7 @@ def _seconds(variable: str, default: float) -> float:
         return default
 
 
-def _processor_time(pids: Iterable[int]) -> int | None:
+def processor_time(pids: Iterable[int]) -> int | None:
     """The processor time (clock ticks) the processes ``pids`` have used, or None where it cannot be read."""
     total = 0
     for pid in pids:
@@ -255,7 +255,7 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
             now = time.monotonic()
             if not done:
                 pids = list(getattr(executor, "_processes", None) or {})  # unknown: taken to be working
-                working = _processor_time(pids) if pids else None
+                working = processor_time(pids) if pids else None
                 if working is None or working != used:
                     used, busy = working, now
                 if now - returned >= stall:
