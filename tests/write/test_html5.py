@@ -81,16 +81,20 @@ def test_the_parser_does_build_those_otherwise(source):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["mini", "Propertius-1-15.xml", "LL1_16.xml", "pta0013.pta003.pta-grc1.xml",
-                                  "let695.xml"])
+@pytest.mark.parametrize("name", ["serge", "mini", "Propertius-1-15.xml", "LL1_16.xml",
+                                  "pta0013.pta003.pta-grc1.xml", "let695.xml"])
 def test_every_document_of_a_book_made_directly_is_the_parsed_tree(name, tmp_path, monkeypatch, request):
     from conftest import shared_path
     from edition.build import build_edition
     from edition.config import BuildConfig
     from edition.write import weasy
 
-    source = request.getfixturevalue("mini_edition") if name == "mini" else next(
-        shared_path("foreign-tei").glob(f"*/{name}"))
+    if name == "serge":
+        from conftest import TEI as source
+    elif name == "mini":
+        source = request.getfixturevalue("mini_edition")
+    else:
+        source = next(shared_path("foreign-tei").glob(f"*/{name}"))
     made = []
     taken = weasy.Renderer.html_document
 
