@@ -191,3 +191,14 @@ def test_settle_waits_for_pangos_fontconfig_threads_before_a_fork(tmp_path):
         assert running == [False]  # the thread had ended when settle returned
         thread.join()
     assert weasy.pango_threads() == []
+
+
+def test_pages_laid_out_with_their_other_sides_are_the_pages_laid_out_without(tmp_path):
+    import pikepdf
+
+    renderer = weasy.Renderer([("string", SIDES_CSS)], [tmp_path], tmp_path)
+    with renderer:
+        made = [renderer.render(_entries(False), other_sides=sides) for sides in (True, False)]
+        drawn = [renderer.draw(rendered, list(range(len(rendered))))[0] for rendered in made]
+    streams = [[page.Contents.read_bytes() for page in pikepdf.open(io.BytesIO(data)).pages] for data in drawn]
+    assert len(streams[0]) > 2 and streams[0] == streams[1]
