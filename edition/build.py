@@ -6,7 +6,6 @@ import json
 import multiprocessing
 import os
 import signal
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,16 +155,11 @@ class Background:
     def _received(self) -> list[Diagnostic] | None:
         """What the process sent; None where it ended without a word, or used no processor time for the idle
         limit (stuck on a lock another thread held when it was forked)."""
-        from .write.units import idle_limit, processor_time
+        from .write.units import IdleWatch, idle_limit
 
-        used, busy = None, time.monotonic()
+        watch = IdleWatch(idle_limit())
         while not self.receive.poll(1.0):
-            if not self.process.is_alive() and not self.receive.poll(0):
-                return None
-            working = processor_time([self.process.pid])
-            if working is None or working != used:
-                used, busy = working, time.monotonic()
-            elif time.monotonic() - busy >= idle_limit():
+            if (not self.process.is_alive() and not self.receive.poll(0)) or watch.idle([self.process.pid]):
                 return None
         try:
             return self.receive.recv()

@@ -60,16 +60,16 @@ def _frame(root) -> tuple[etree._Element | None, etree._Element]:
     """The head (None where there is none: the parser makes an empty one) and the body."""
     children = list(root)
     if (root.tag != "html" or [c.tag for c in children] not in (["head", "body"], ["body"])
-            or _text(root.text) or _text(root.tail) or any(_text(c.tail) for c in children)):
+            or root.text or root.tail or any(c.tail for c in children)):
         raise _Unstable("a document of another frame")
     return (children[0] if len(children) == 2 else None), children[-1]
 
 
 def _head(head, made) -> None:
-    if _text(head.text):
+    if head.text:
         raise _Unstable("text in <head>")
     for child in head:
-        if child.tag not in _HEAD or len(child) or _text(child.tail) or (child.tag != "title" and child.text):
+        if child.tag not in _HEAD or len(child) or child.tail or (child.tag != "title" and child.text):
             raise _Unstable(f"<{child.tag}> in <head>")
         element = ET.SubElement(made, child.tag, _attributes(child))
         element.text = child.text
@@ -111,7 +111,3 @@ def _attributes(element) -> dict[str, str]:
            for name, value in found.items()):
         raise _Unstable  # a name in a namespace or lowercased by the parser, a value it changes
     return found
-
-
-def _text(text: str | None) -> bool:
-    return bool(text)

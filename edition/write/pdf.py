@@ -473,10 +473,7 @@ class PdfWriter:
         diagnostics = margin_diagnostics(rendered, "back matter") + [
             Diagnostic("(pdf)", 0, 0, Severity.WARNING, "weasyprint", message)
             for message in self.renderer.warnings_since(mark)]
-        facts = laid_out_facts(rendered, {}, {}, diagnostics, 0, skip)
-        shifts = rendered.sides_shifts()
-        facts.shifts = shifts[skip:] if shifts is not None else None
-        return self.renderer.dumps(rendered, facts)
+        return self.renderer.dumps(rendered, laid_out_facts(rendered, {}, {}, diagnostics, 0, skip))
 
     def made(self, sources: dict[int, tuple[str, str]], job: Callable[[str], bytes], reader=None, fresh=None,
              size: Callable[[tuple[int, str]], int] = lambda job: len(job[1]),
@@ -822,11 +819,13 @@ class _Piece:
 def laid_out_facts(rendered: Rendered, keys, xrefs, diagnostics, relayouts: int, skip: int = 0) -> UnitLayout:
     """What the build reads off a laid-out text or part of the back matter, its first ``skip`` pages left out."""
     pages = list(range(skip, len(rendered)))
+    shifts = rendered.sides_shifts()
     return UnitLayout(keys, xrefs, diagnostics, relayouts, len(pages),
                       {ident: page - skip for ident, (page, _) in rendered.anchor_pages().items() if page >= skip},
                       {ident: page - skip for ident, (page, _) in rendered.anchor_pages(last=True).items()
                        if page >= skip},
-                      rendered.page_starts()[skip:], rendered.bookmarks(pages), skip)
+                      rendered.page_starts()[skip:], rendered.bookmarks(pages), skip,
+                      shifts[skip:] if shifts is not None else None)
 
 
 # A section of the back matter longer than two of these is cut into parts of about this much (characters, and

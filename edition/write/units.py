@@ -206,6 +206,24 @@ def processor_time(pids: Iterable[int]) -> int | None:
     return total
 
 
+class IdleWatch:
+    """Whether processes have used no processor time for ``limit`` seconds while work is out: waiting on a lock
+    no thread will release. Time that cannot be read counts as work; so does anything coming back (``progress``)."""
+
+    def __init__(self, limit: float):
+        self.limit, self.used, self.busy = limit, None, time.monotonic()
+
+    def progress(self) -> None:
+        self.busy = time.monotonic()
+
+    def idle(self, pids: list[int]) -> bool:
+        working = processor_time(pids) if pids else None
+        if working is None or working != self.used:
+            self.used = working
+            self.progress()
+        return time.monotonic() - self.busy >= self.limit
+
+
 def _start_worker(fresh: Callable[[], None]) -> None:
     # a worker ends when told to, whatever handler the parent had (the watch turns TERM into Ctrl-C); Ctrl-C at
     # the terminal is the parent's to handle, which then stops the workers
@@ -248,22 +266,17 @@ def lay_out(jobs: list[tuple[int, str]], job: Callable[[str], bytes], fresh: Cal
                                    initializer=_start_worker, initargs=(fresh,))
     try:
         futures = {executor.submit(_run, item) for item in ordered}
-        returned = busy = time.monotonic()
-        used = None
+        returned, watch = time.monotonic(), IdleWatch(idle)
         while futures:
             done, futures = wait(futures, timeout=min(stall, idle, 1.0), return_when=FIRST_COMPLETED)
-            now = time.monotonic()
             if not done:
-                pids = list(getattr(executor, "_processes", None) or {})  # unknown: taken to be working
-                working = processor_time(pids) if pids else None
-                if working is None or working != used:
-                    used, busy = working, now
-                if now - returned >= stall:
+                if time.monotonic() - returned >= stall:
                     raise Stalled(f"no unit came back from the worker processes in {stall:.0f} s")
-                if now - busy >= idle:
+                if watch.idle(list(getattr(executor, "_processes", None) or {})):  # unknown pids: working
                     raise Stalled(f"the worker processes used no processor time for {idle:.0f} s with units out")
                 continue
-            returned = busy = now
+            returned = time.monotonic()
+            watch.progress()
             for future in done:
                 index, data = future.result()
                 del left[index]

@@ -331,7 +331,6 @@ def pango_threads() -> list[str]:
     return names
 
 
-
 class Renderer:
     """WeasyPrint set up for one build: the book's stylesheets and fonts, the sandbox, the log, the correction."""
 
@@ -816,7 +815,6 @@ class Rendered:
                 child.translate(dx=shift)
             other.children = tuple(content + margins)
             other.fixed_boxes = box.fixed_boxes
-            other.edition_other_side = (box, [child for child in box.children if isinstance(child, MarginBox)])
             layout_backgrounds(other, getter)
             self.document.pages[index] = Page(other)
 
